@@ -1,0 +1,87 @@
+"""One ``Settings`` object, read once from ``FINCLOUD_*`` environment variables (and ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from fincloud.constants import DEFAULT_PORTS
+
+DEV_SERVICE_TOKEN = "dev-service-token-change-me"
+"""The placeholder router→subgraph secret; accepted only when ``FINCLOUD_ENV=dev``."""
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("fincloud", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """FinCloud's configuration. Every field is ``FINCLOUD_<NAME>`` in the environment."""
+
+    model_config = SettingsConfigDict(env_prefix="FINCLOUD_", env_file=".env", extra="ignore")
+
+    ENV: Literal["dev", "test", "production"] = "production"
+    DATA_DIR: Path = Field(default_factory=default_data_dir)
+    """Where the embedded PostgreSQL and Redis, the local object store and the dev signing key live."""
+
+    DATABASE_URL: str | None = None
+    """``postgresql://user:pass@host:port/db``; unset → the embedded PostgreSQL (``fincloud dev`` only)."""
+    REDIS_URL: str | None = None
+    """``redis://host:port/0``; unset → the embedded Redis (``fincloud dev`` only)."""
+    S3_URL: str | None = None
+    """``s3://bucket`` with ``S3_ENDPOINT_URL`` for MinIO; unset → ``file://<DATA_DIR>/objects``."""
+    S3_ENDPOINT_URL: str | None = None
+    S3_REGION: str = "us-east-1"
+    S3_ACCESS_KEY_ID: str | None = None
+    S3_SECRET_ACCESS_KEY: str | None = None
+
+    SERVICE_TOKEN: str = DEV_SERVICE_TOKEN
+    """Shared secret between the router and the subgraphs."""
+    JWT_PRIVATE_KEY: str | None = None
+    """RSA private key (PEM) that signs access tokens; unset in dev → generated into ``DATA_DIR``."""
+    JWT_PRIVATE_KEY_FILE: Path | None = None
+    JWT_TTL_SECONDS: int = 900
+    JWKS_URL: str = f"http://127.0.0.1:{DEFAULT_PORTS['identity']}/.well-known/jwks.json"
+
+    HOST: str = "127.0.0.1"
+    ROUTER_PORT: int = DEFAULT_PORTS["router"]
+    IDENTITY_PORT: int = DEFAULT_PORTS["identity"]
+    BUDGET_PORT: int = DEFAULT_PORTS["budget"]
+    PORTFOLIO_PORT: int = DEFAULT_PORTS["portfolio"]
+    NOTIFICATION_PORT: int = DEFAULT_PORTS["notification"]
+    CORS_ORIGINS: str = "http://localhost:3000,http://127.0.0.1:3000"
+
+    DB_POOL_SIZE: int = 10
+    LOG_LEVEL: str = "INFO"
+    LOG_FORMAT: Literal["json", "console"] | None = None
+    """Unset → console in dev, JSON elsewhere."""
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Settings:
+        if self.ENV == "dev":
+            return self
+        if self.SERVICE_TOKEN == DEV_SERVICE_TOKEN or len(self.SERVICE_TOKEN) < 24:
+            raise ValueError(
+                "FINCLOUD_SERVICE_TOKEN must be set to a secret of at least 24 characters outside FINCLOUD_ENV=dev"
+            )
+        if self.ENV == "production" and not (self.JWT_PRIVATE_KEY or self.JWT_PRIVATE_KEY_FILE):
+            raise ValueError("FINCLOUD_JWT_PRIVATE_KEY or FINCLOUD_JWT_PRIVATE_KEY_FILE must be set in production")
+        return self
+
+    def port_of(self, name: str) -> int:
+        """The port of ``router`` or a subgraph."""
+        return int(getattr(self, f"{name.upper()}_PORT"))
+
+    @property
+    def jwt_key_path(self) -> Path:
+        return self.JWT_PRIVATE_KEY_FILE or self.DATA_DIR / "jwt-signing-key.pem"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,43 @@
+"""Names shared by every process: ports, Redis channels, queue names, key prefixes."""
+
+from __future__ import annotations
+
+SUBGRAPHS: tuple[str, ...] = ("identity", "budget", "portfolio", "notification")
+"""The subgraphs in start-up order; each owns the PostgreSQL schema of the same name."""
+
+DEFAULT_PORTS: dict[str, int] = {
+    "router": 4000,
+    "identity": 4001,
+    "budget": 4002,
+    "portfolio": 4003,
+    "notification": 4004,
+}
+
+SERVICE_TOKEN_HEADER = "x-fincloud-service-token"
+"""Header (and WebSocket connection parameter ``serviceToken``) that proves a request came from the router."""
+
+JWT_ISSUER = "fincloud"
+JWT_AUDIENCE = "fincloud"
+JWKS_PATH = "/.well-known/jwks.json"
+
+EVENT_CHANNEL_PREFIX = "fincloud:events:"
+"""Redis broadcast channel of an event topic: ``fincloud:events:<topic>``."""
+
+OUTBOX_NOTIFY_CHANNEL = "fincloud_outbox"
+"""PostgreSQL NOTIFY channel raised when an outbox row commits; wakes the relay at once."""
+
+ARQ_QUEUE = "fincloud:queue"
+"""The arq queue every worker listens on."""
+
+OUTBOX_SWEEP_AFTER_SECONDS = 5
+"""The safety sweep publishes outbox rows left unpublished this long (relay down, NOTIFY lost)."""
+
+
+def event_channel(topic: str) -> str:
+    """The Redis channel an event topic is broadcast on."""
+    return f"{EVENT_CHANNEL_PREFIX}{topic}"
+
+
+# Event topics: ``<subgraph>.<what happened>``.
+TOPIC_USER_REGISTERED = "identity.user_registered"
+TOPIC_TRANSACTION_CREATED = "budget.transaction_created"

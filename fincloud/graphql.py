@@ -1,0 +1,229 @@
+"""GraphQL building blocks every subgraph shares: scalars, ``Money``, typed user errors, connections and the
+schema factory (federation 2.9, parser and validation caches, error masking, per-operation session cleanup)."""
+
+from __future__ import annotations
+
+import base64
+import decimal
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.federation import Schema
+from strawberry.permission import BasePermission
+from strawberry.schema.config import StrawberryConfig
+
+from fincloud.money import Money, MoneyError, parse_amount
+
+if TYPE_CHECKING:
+    from fincloud.service import BaseContext
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "MAX_PAGE_SIZE",
+    "AuthenticationError",
+    "Connection",
+    "DecimalScalar",
+    "Edge",
+    "IsAuthenticated",
+    "MoneyType",
+    "NotFoundError",
+    "PageInfo",
+    "UserError",
+    "UserInputError",
+    "ValidationError",
+    "create_schema",
+    "decode_cursor",
+    "encode_cursor",
+    "page_size",
+    "to_connection",
+]
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+
+
+class UserInputError(GraphQLError):
+    """A request the caller must change; shown as is, with ``extensions.code = BAD_USER_INPUT``."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        extensions: dict[str, Any] = {"code": "BAD_USER_INPUT"}
+        if field:
+            extensions["field"] = field
+        super().__init__(message, extensions=extensions)
+
+
+class UnauthenticatedError(GraphQLError):
+    """No valid access token where one is needed; ``extensions.code = UNAUTHENTICATED``."""
+
+    def __init__(self, message: str = "sign in first") -> None:
+        super().__init__(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+class IsAuthenticated(BasePermission):
+    """The field needs a signed-in viewer."""
+
+    message = "sign in first"
+    error_extensions = {"code": "UNAUTHENTICATED"}
+
+    def has_permission(self, source: Any, info: strawberry.Info[Any, Any], **kwargs: Any) -> bool:
+        return bool(info.context.viewer.is_authenticated)
+
+
+def _parse_decimal(value: object) -> decimal.Decimal:
+    try:
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return parse_amount(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from None
+    raise ValueError('Decimal values are sent as strings, such as "12.30"')
+
+
+DecimalScalar = strawberry.scalar(
+    decimal.Decimal,
+    name="Decimal",
+    description='An exact decimal number, sent as a string such as "-1234.56". Never a float.',
+    serialize=lambda value: format(value, "f"),
+    parse_value=_parse_decimal,
+)
+
+
+@strawberry.federation.type(name="Money", shareable=True, description="An exact amount in one currency.")
+class MoneyType:
+    amount: decimal.Decimal = strawberry.field(
+        description="The amount, with as many decimal places as the currency's minor unit (or more for prices)."
+    )
+    currency: str = strawberry.field(description="ISO 4217 currency code, such as EUR.")
+
+    @classmethod
+    def of(cls, money: Money) -> MoneyType:
+        return cls(amount=decimal.Decimal(money.display_amount()), currency=money.currency)
+
+
+@strawberry.interface(description="A problem with the input that the caller can fix; nothing was changed.")
+class UserError:
+    message: str = strawberry.field(description="What is wrong, in words fit for the user.")
+
+
+@strawberry.federation.type(shareable=True, description="An input field has an invalid value.")
+class ValidationError(UserError):
+    field: str = strawberry.field(description="The input field at fault, such as `amount`.")
+
+
+@strawberry.federation.type(shareable=True, description="The thing asked for does not exist or is not yours.")
+class NotFoundError(UserError):
+    field: str = strawberry.field(description="The input field naming the missing thing, such as `accountId`.")
+
+
+@strawberry.federation.type(shareable=True, description="Credentials were wrong, or no one is signed in.")
+class AuthenticationError(UserError):
+    pass
+
+
+USER_ERROR_TYPES: tuple[type, ...] = (ValidationError, NotFoundError, AuthenticationError)
+
+
+@strawberry.federation.type(shareable=True, description="Where a page of a connection starts and ends.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether more items follow `endCursor`.")
+    end_cursor: str | None = strawberry.field(description="Pass as `after` to fetch the next page.")
+
+
+T = TypeVar("T")
+
+
+@strawberry.type(description="One item of a connection, with the cursor that points at it.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of items (Relay connection).")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Paging information.")
+
+    @strawberry.field(description="The items of this page without cursors.")
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+
+def encode_cursor(*values: Any) -> str:
+    return base64.urlsafe_b64encode(json.dumps([str(v) for v in values]).encode()).decode()
+
+
+def decode_cursor(cursor: str, *, arity: int) -> list[str]:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError):
+        raise UserInputError("invalid cursor", field="after") from None
+    if not isinstance(values, list) or len(values) != arity:
+        raise UserInputError("invalid cursor", field="after")
+    return [str(v) for v in values]
+
+
+def page_size(first: int | None) -> int:
+    """The page size asked for, between 1 and ``MAX_PAGE_SIZE``; anything else is a user error."""
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise UserInputError(f"`first` must be between 1 and {MAX_PAGE_SIZE}", field="first")
+    return first
+
+
+def to_connection(rows: Sequence[Any], *, limit: int, node: Any, cursor: Any) -> Any:
+    """A ``Connection`` from ``limit + 1`` fetched rows: the extra row only says a next page exists."""
+    visible = rows[:limit]
+    edges = [Edge(cursor=cursor(row), node=node(row)) for row in visible]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None),
+    )
+
+
+class SessionLifecycle(SchemaExtension):
+    """Closes the request's database session when the operation (or subscription) ends."""
+
+    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+        yield
+        context: BaseContext | Any = self.execution_context.context
+        close = getattr(context, "close", None)
+        if close is not None:
+            await close()
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Hide internals: only errors we raised on purpose (GraphQL errors) reach the client as written."""
+    original = error.original_error
+    return original is not None and not isinstance(original, GraphQLError)
+
+
+def create_schema(
+    *,
+    query: type,
+    mutation: type | None = None,
+    subscription: type | None = None,
+    types: Iterable[type] = (),
+    mask_errors: bool = True,
+) -> Schema:
+    """A federation 2.9 subgraph schema with FinCloud's scalars, caches and error handling."""
+    extensions: list[Any] = [
+        ParserCache(maxsize=512),
+        ValidationCache(maxsize=512),
+        SessionLifecycle,
+    ]
+    if mask_errors:
+        extensions.append(MaskErrors(should_mask_error=_should_mask))
+    return Schema(
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
+        types=[*USER_ERROR_TYPES, *types],
+        extensions=extensions,
+        federation_version="2.9",
+        scalar_overrides={decimal.Decimal: DecimalScalar},
+        config=StrawberryConfig(auto_camel_case=True),
+    )

@@ -1,0 +1,3 @@
+from fincloud.migrate import run_env
+
+run_env("budget")

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from fincloud.constants import event_channel
+from fincloud.events import Event
+from fincloud.graphql import IsAuthenticated
+from fincloud.constants import TOPIC_TRANSACTION_CREATED as TRANSACTION_CREATED
+from subgraphs.notification.context import Context
+from subgraphs.notification.types import TransactionCreatedEvent
+
+logger = logging.getLogger(__name__)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description="Every transaction recorded in the viewer's households (or in one household), as it commits.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def transaction_created(
+        self,
+        info: strawberry.Info[Context, None],
+        household_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this household's transactions.")
+        ] = None,
+    ) -> AsyncGenerator[TransactionCreatedEvent, None]:
+        viewer = info.context.viewer
+        broadcast = info.context.runtime.broadcast
+        assert broadcast is not None, "the notification subgraph runs with a broadcaster"
+        async with broadcast.subscribe(channel=event_channel(TRANSACTION_CREATED)) as subscriber:
+            async for message in subscriber:  # type: ignore[union-attr]
+                event = Event.from_json(message.message)
+                if event.household_id is None or not viewer.can_read(event.household_id):
+                    continue
+                if household_id is not None and str(event.household_id) != str(household_id):
+                    continue
+                yield TransactionCreatedEvent.from_event(event)

@@ -1,0 +1,33 @@
+"""Portfolio's tables, in PostgreSQL schema ``portfolio``. Every row carries ``household_id``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Index, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fincloud.db import make_base, new_id, utcnow
+from fincloud.events import outbox_table
+
+Base = make_base("portfolio")
+outbox = outbox_table(Base.metadata)
+
+
+class Portfolio(Base):
+    """A set of holdings, optionally tied to the budget account that holds its cash (by id, via federation)."""
+
+    __tablename__ = "portfolios"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    household_id: Mapped[uuid.UUID] = mapped_column()
+    name: Mapped[str] = mapped_column(String(200))
+    base_currency: Mapped[str] = mapped_column(String(3))
+    account_id: Mapped[uuid.UUID | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+
+    __table_args__ = (
+        Index("ix_portfolios_household_created", "household_id", "created_at", "id"),
+        Index("uq_portfolios_household_account", "household_id", "account_id", unique=True),
+    )
