@@ -83,7 +83,6 @@ def _parse_decimal(value: object) -> decimal.Decimal:
 
 
 DecimalScalar = strawberry.scalar(
-    decimal.Decimal,
     name="Decimal",
     description='An exact decimal number, sent as a string such as "-1234.56". Never a float.',
     serialize=lambda value: format(value, "f"),
@@ -211,12 +210,12 @@ def create_schema(
 ) -> Schema:
     """A federation 2.9 subgraph schema with FinCloud's scalars, caches and error handling."""
     extensions: list[Any] = [
-        ParserCache(maxsize=512),
-        ValidationCache(maxsize=512),
+        lambda: ParserCache(maxsize=512),  # the LRU itself is module-level, shared by every request
+        lambda: ValidationCache(maxsize=512),
         SessionLifecycle,
     ]
     if mask_errors:
-        extensions.append(MaskErrors(should_mask_error=_should_mask))
+        extensions.append(lambda: MaskErrors(should_mask_error=_should_mask))
     return Schema(
         query=query,
         mutation=mutation,
@@ -224,6 +223,5 @@ def create_schema(
         types=[*USER_ERROR_TYPES, *types],
         extensions=extensions,
         federation_version="2.9",
-        scalar_overrides={decimal.Decimal: DecimalScalar},
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map={decimal.Decimal: DecimalScalar}),
     )

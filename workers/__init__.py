@@ -1,0 +1,1 @@
+"""Background work (arq): the outbox relay, event consumers, and scheduled jobs."""

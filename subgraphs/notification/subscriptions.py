@@ -6,10 +6,10 @@ from typing import Annotated
 
 import strawberry
 
+from fincloud.constants import TOPIC_TRANSACTION_CREATED as TRANSACTION_CREATED
 from fincloud.constants import event_channel
 from fincloud.events import Event
 from fincloud.graphql import IsAuthenticated
-from fincloud.constants import TOPIC_TRANSACTION_CREATED as TRANSACTION_CREATED
 from subgraphs.notification.context import Context
 from subgraphs.notification.types import TransactionCreatedEvent
 

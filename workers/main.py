@@ -1,0 +1,69 @@
+"""arq ``WorkerSettings``: run with ``fincloud worker``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+
+from fincloud.config import get_settings
+from fincloud.constants import ARQ_QUEUE
+from fincloud.db import create_engine, make_sessionmaker
+from workers.dispatch import inbox_on_transaction_created
+from workers.outbox import make_relay, outbox_sweep
+
+logger = logging.getLogger(__name__)
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = get_settings()
+    if not settings.DATABASE_URL:
+        raise RuntimeError("FINCLOUD_DATABASE_URL must be set")
+    ctx["engine"] = create_engine(settings.DATABASE_URL, pool_size=5, application_name="fincloud-worker")
+    ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
+    ctx["relay"] = make_relay(ctx)
+    listening = asyncio.Event()
+    ctx["relay_task"] = asyncio.create_task(ctx["relay"].run(ready=listening), name="outbox-relay")
+    await asyncio.wait_for(listening.wait(), timeout=30)
+    logger.info("outbox relay listening")
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    task: asyncio.Task[None] | None = ctx.get("relay_task")
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    if "engine" in ctx:
+        await ctx["engine"].dispose()
+
+
+def redis_settings() -> RedisSettings:
+    url = get_settings().REDIS_URL
+    if not url:
+        raise RuntimeError("FINCLOUD_REDIS_URL must be set")
+    return RedisSettings.from_dsn(url)
+
+
+class WorkerSettings:
+    functions = [inbox_on_transaction_created]
+    cron_jobs = [cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60)]
+    on_startup = startup
+    on_shutdown = shutdown
+    queue_name = ARQ_QUEUE
+    job_serializer = staticmethod(lambda value: json.dumps(value).encode())
+    job_deserializer = staticmethod(lambda raw: json.loads(raw))
+    max_tries = 5
+    poll_delay = 0.1
+    keep_result = 3600
+    health_check_interval = 10
+
+    @classmethod
+    def with_redis(cls) -> type[WorkerSettings]:
+        cls.redis_settings = redis_settings()  # type: ignore[attr-defined]
+        return cls

@@ -1,0 +1,9 @@
+"""Which jobs consume which event topic. The relay enqueues each job once per event (job id = name + event id)."""
+
+from __future__ import annotations
+
+from fincloud.constants import TOPIC_TRANSACTION_CREATED
+
+EVENT_JOBS: dict[str, tuple[str, ...]] = {
+    TOPIC_TRANSACTION_CREATED: ("inbox_on_transaction_created",),
+}
