@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import pytest
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from sqlalchemy import select
+
+from fincloud.constants import ARQ_QUEUE
+from fincloud.events import Event
+from fincloud.service import Runtime
+from subgraphs.budget.services.ledger import NewTransaction, create_transaction
+from subgraphs.notification.models import InboxItem
+from tests.factories import make_account
+from workers.dispatch import inbox_on_transaction_created
+from workers.main import WorkerSettings
+from workers.outbox import make_relay
+
+
+@pytest.fixture
+async def pool(runtime: Runtime) -> AsyncIterator[ArqRedis]:
+    pool = await create_pool(
+        RedisSettings.from_dsn(runtime.settings.REDIS_URL or ""),
+        default_queue_name=ARQ_QUEUE,
+        job_serializer=WorkerSettings.job_serializer,
+        job_deserializer=WorkerSettings.job_deserializer,
+    )
+    await pool.flushdb()
+    yield pool
+    await pool.flushdb()
+    await pool.aclose()
+
+
+async def record_one(runtime: Runtime) -> uuid.UUID:
+    household = uuid.uuid4()
+    async with runtime.sessionmaker() as session:
+        account = await make_account(session, household_id=household, name="Joint")
+        async with session.begin():
+            await create_transaction(
+                session=session,
+                household_ids=[household],
+                data=NewTransaction(account.id, dt.date(2026, 11, 28), Decimal("-4.20"), "Café", None),
+            )
+    return household
+
+
+async def test_a_transaction_event_enqueues_its_job_once_and_the_job_fills_the_inbox_once(
+    runtime: Runtime, pool: ArqRedis
+) -> None:
+    household = await record_one(runtime)
+    relay = make_relay({"redis": pool, "engine": runtime.engine})
+    assert await relay.relay_schema("budget") == 1
+
+    jobs = await pool.queued_jobs(queue_name=ARQ_QUEUE)
+    [job] = jobs
+    assert job.function == "inbox_on_transaction_created"
+
+    # Redelivery of the same event (a relay crash after enqueueing) must not double the job or the inbox item.
+    [event_json] = job.args
+    await relay._dispatch(Event.from_json(event_json))
+    assert len(await pool.queued_jobs(queue_name=ARQ_QUEUE)) == 1
+
+    ctx = {"sessionmaker": runtime.sessionmaker}
+    assert await inbox_on_transaction_created(ctx, event_json) is True
+    assert await inbox_on_transaction_created(ctx, event_json) is False
+    async with runtime.sessionmaker() as session:
+        [item] = (await session.scalars(select(InboxItem))).all()
+    assert item.household_id == household
+    assert item.title == "-4.20 EUR on Joint"
+    assert item.body == "2026-11-28: -4.20 EUR, Café"
