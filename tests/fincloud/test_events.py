@@ -70,7 +70,8 @@ async def test_a_failure_keeps_the_rest_for_the_next_pass(runtime: Runtime) -> N
     async with runtime.sessionmaker() as session:
         rows = {r.id: r for r in (await session.execute(select(outbox))).all()}
     assert rows[ids[0]].published_at is not None
-    assert rows[ids[1]].published_at is None and rows[ids[1]].attempts == 1
+    assert rows[ids[1]].published_at is None
+    assert rows[ids[1]].attempts == 1
     assert rows[ids[2]].published_at is None
     recorder.fail_on = None
     assert await relay.relay_schema("budget") == 2
