@@ -5,13 +5,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from fincloud.constants import SUBGRAPHS
+
+if TYPE_CHECKING:
+    from fincloud.config import Settings
 
 __all__ = ["main"]
 
 
-def _settings(default_env: str | None = None):  # type: ignore[no-untyped-def]
+def _settings(default_env: str | None = None) -> Settings:
     if default_env is not None:
         os.environ.setdefault("FINCLOUD_ENV", default_env)
     from pydantic import ValidationError

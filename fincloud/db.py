@@ -5,18 +5,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import MetaData
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "NAMING_CONVENTION",
     "async_url",
     "create_engine",
-    "make_base",
     "make_sessionmaker",
     "new_id",
+    "schema_metadata",
     "utcnow",
 ]
 
@@ -61,16 +60,6 @@ def new_id() -> uuid.UUID:
     return uuid.uuid4()
 
 
-def make_base(schema: str) -> type[DeclarativeBase]:
-    """The declarative base of one subgraph: every table lives in PostgreSQL schema ``schema``."""
-
-    class Base(DeclarativeBase):
-        metadata = MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
-        type_annotation_map = {datetime: DateTime(timezone=True)}
-
-    Base.__name__ = f"{schema.title()}Base"
-    return Base
-
-
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
+def schema_metadata(schema: str) -> MetaData:
+    """The ``MetaData`` of one subgraph: every table lives in PostgreSQL schema ``schema``."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)

@@ -186,7 +186,7 @@ def to_connection(rows: Sequence[Any], *, limit: int, node: Any, cursor: Any) ->
 class SessionLifecycle(SchemaExtension):
     """Closes the request's database session when the operation (or subscription) ends."""
 
-    async def on_operation(self) -> AsyncIterator[None]:  # type: ignore[override]
+    async def on_operation(self) -> AsyncIterator[None]:
         yield
         context: BaseContext | Any = self.execution_context.context
         close = getattr(context, "close", None)

@@ -210,7 +210,7 @@ class SubgraphGraphQL(GraphQL[BaseContext, None]):
         except AuthError as exc:
             raise HTTPException(401, f"invalid access token: {exc}") from exc
 
-    async def on_ws_connect(self, context: BaseContext) -> dict[str, object] | None:  # type: ignore[override]
+    async def on_ws_connect(self, context: BaseContext) -> dict[str, object] | None:
         params = context.connection_params or {}
         if not _service_token_ok(params.get("serviceToken"), self.runtime.settings.SERVICE_TOKEN):
             raise ConnectionRejectionError()

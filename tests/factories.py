@@ -42,7 +42,7 @@ def count_statements(engine: AsyncEngine) -> Iterator[list[str]]:
     """Collect the SQL statements run on ``engine`` inside the block."""
     statements: list[str] = []
 
-    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def record(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     event.listen(engine.sync_engine, "before_cursor_execute", record)

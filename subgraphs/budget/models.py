@@ -6,14 +6,19 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from fincloud.db import make_base, new_id, utcnow
+from fincloud.db import new_id, schema_metadata, utcnow
 from fincloud.events import outbox_table
 from fincloud.money import AMOUNT
 
-Base = make_base("budget")
+
+class Base(DeclarativeBase):
+    metadata = schema_metadata("budget")
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
 outbox = outbox_table(Base.metadata)
 
 

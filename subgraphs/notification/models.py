@@ -5,13 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Index, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Index, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from fincloud.db import make_base, new_id, utcnow
+from fincloud.db import new_id, schema_metadata, utcnow
 from fincloud.events import outbox_table
 
-Base = make_base("notification")
+
+class Base(DeclarativeBase):
+    metadata = schema_metadata("notification")
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
 outbox = outbox_table(Base.metadata)
 
 

@@ -34,6 +34,8 @@ class Subscription:
         assert broadcast is not None, "the notification subgraph runs with a broadcaster"
         async with broadcast.subscribe(channel=event_channel(TRANSACTION_CREATED)) as subscriber:
             async for message in subscriber:  # type: ignore[union-attr]
+                if message is None:
+                    continue
                 event = Event.from_json(message.message)
                 if event.household_id is None or not viewer.can_read(event.household_id):
                     continue

@@ -6,7 +6,7 @@ import datetime as dt
 import decimal
 
 import strawberry
-from strawberry.federation.schema_directives import Key
+from strawberry.federation.schema_directives import FieldSet, Key
 
 from fincloud.events import Event
 from fincloud.graphql import MoneyType
@@ -14,7 +14,7 @@ from fincloud.money import Money
 from subgraphs.notification.models import InboxItem as InboxItemRow
 
 
-@strawberry.federation.type(keys=[Key(fields="id", resolvable=False)], description="A budget transaction.")
+@strawberry.federation.type(keys=[Key(fields=FieldSet("id"), resolvable=False)], description="A budget transaction.")
 class Transaction:
     id: strawberry.ID = strawberry.field(description="Transaction id.")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
 import jwt
 import pytest
@@ -33,7 +34,7 @@ async def test_tokens_that_must_not_be_trusted() -> None:
         algorithm="RS256",
         headers={"kid": key.kid},
     )
-    unsigned = jwt.encode({"sub": "x"}, None, algorithm="none")
+    unsigned = jwt.encode({"sub": "x"}, "", algorithm="none")
     for token, reason in [
         (expired, "expired"),
         (foreign, "unknown key"),
@@ -52,7 +53,7 @@ async def test_jwks_verifier_reports_an_unreachable_key_server() -> None:
         await JwksVerifier("http://127.0.0.1:9/.well-known/jwks.json").verify(token)
 
 
-def test_the_dev_key_is_created_once_and_kept(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_dev_key_is_created_once_and_kept(tmp_path: Path) -> None:
     path = tmp_path / "key.pem"
     first = load_or_create_signing_key(pem=None, path=path, create=True)
     again = load_or_create_signing_key(pem=None, path=path, create=False)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -23,7 +24,7 @@ def s3_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture(params=["file", "s3"])
-async def store(request: pytest.FixtureRequest, tmp_path) -> AsyncIterator[ObjectStore]:  # type: ignore[no-untyped-def]
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[ObjectStore]:
     if request.param == "file":
         yield open_store((tmp_path / "objects").as_uri())
         return

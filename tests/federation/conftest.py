@@ -1,0 +1,143 @@
+"""The whole stack, booted once per test session: four subgraphs, the worker and the real Hive Gateway router,
+on free loopback ports, against a fresh database. Tests speak to it only through the router (or, to check the
+walls, straight to a subgraph)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from websockets.typing import Subprotocol
+
+from fincloud.config import Settings
+from fincloud.constants import SUBGRAPHS
+from fincloud.devserver import Stack, start_stack
+from fincloud.embedded import free_port
+from tests.conftest import TEST_SERVICE_TOKEN, create_database, drop_database, with_redis_db
+
+FEDERATION_REDIS_DB = 1
+
+
+@dataclass
+class RunningStack:
+    settings: Settings
+    database_url: str
+
+    @property
+    def router_url(self) -> str:
+        return f"http://127.0.0.1:{self.settings.ROUTER_PORT}/graphql"
+
+    def subgraph_url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.settings.port_of(name)}/graphql"
+
+
+@pytest.fixture(scope="session")
+async def stack(server_database_url: str, redis_url: str, tmp_root: Path) -> AsyncIterator[RunningStack]:
+    database_url = await create_database(server_database_url, "fincloud_fed")
+    ports: dict[str, Any] = {f"{name.upper()}_PORT": free_port() for name in ("router", *SUBGRAPHS)}
+    settings = Settings(
+        ENV="test",
+        DATA_DIR=tmp_root / "stack",
+        DATABASE_URL=database_url,
+        REDIS_URL=with_redis_db(redis_url, FEDERATION_REDIS_DB),
+        SERVICE_TOKEN=TEST_SERVICE_TOKEN,
+        **ports,
+    )
+    running = Stack()
+    try:
+        await asyncio.to_thread(start_stack, settings, running)
+        yield RunningStack(settings=settings, database_url=database_url)
+    finally:
+        await asyncio.to_thread(running.stop)
+        await drop_database(server_database_url, database_url)
+
+
+class Client:
+    """A GraphQL client of the router, as a script or the PWA would be."""
+
+    def __init__(self, http: httpx.AsyncClient, url: str, token: str | None = None) -> None:
+        self.http = http
+        self.url = url
+        self.token = token
+
+    async def post(self, query: str, **variables: Any) -> httpx.Response:
+        headers = {"authorization": f"Bearer {self.token}"} if self.token else {}
+        return await self.http.post(self.url, json={"query": query, "variables": variables}, headers=headers)
+
+    async def run(self, query: str, **variables: Any) -> dict[str, Any]:
+        response = await self.post(query, **variables)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body["errors"]
+        return dict(body["data"])
+
+    async def register(self, name: str = "Ada") -> dict[str, Any]:
+        email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
+        data = await self.run(
+            """mutation R($input: RegisterInput!) {
+                 register(input: $input) { token user { id households { id name role } } errors { message } }
+               }""",
+            input={"email": email, "password": "correct horse battery", "name": name},
+        )
+        payload = data["register"]
+        assert payload["errors"] == []
+        self.token = payload["token"]
+        return dict(payload)
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def client(stack: RunningStack, http: httpx.AsyncClient) -> Client:
+    return Client(http, stack.router_url)
+
+
+@pytest.fixture
+def new_client(stack: RunningStack, http: httpx.AsyncClient) -> Callable[[], Client]:
+    """Makes more clients, for tests with several users."""
+    return lambda: Client(http, stack.router_url)
+
+
+class Subscription:
+    """A graphql-transport-ws subscription over one WebSocket."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+
+    @classmethod
+    async def open(
+        cls, url: str, query: str, *, connection_params: dict[str, Any], variables: dict[str, Any] | None = None
+    ) -> Subscription:
+        socket = await websockets.connect(
+            url.replace("http://", "ws://"), subprotocols=[Subprotocol("graphql-transport-ws")]
+        )
+        await socket.send(json.dumps({"type": "connection_init", "payload": connection_params}))
+        ack = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        assert ack["type"] == "connection_ack", ack
+        await socket.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables or {}}})
+        )
+        return cls(socket)
+
+    async def next(self, timeout: float) -> dict[str, Any]:
+        while True:
+            message = json.loads(await asyncio.wait_for(self.socket.recv(), timeout))
+            if message["type"] == "ping":
+                await self.socket.send(json.dumps({"type": "pong"}))
+                continue
+            return dict(message)
+
+    async def close(self) -> None:
+        await self.socket.close()

@@ -1,0 +1,230 @@
+"""FinCloud's first slice, end to end through the real router: sign up, record money, see it across subgraphs,
+and hear about it live."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+
+import httpx
+import pytest
+import websockets
+from sqlalchemy import text
+from websockets.typing import Subprotocol
+
+from fincloud.db import create_engine
+from tests.federation.conftest import Client, RunningStack, Subscription
+
+ACCOUNT_CREATE = """
+mutation AccountCreate($input: AccountCreateInput!) {
+  accountCreate(input: $input) { account { id name } errors { __typename message } }
+}"""
+
+TRANSACTION_CREATE = """
+mutation TransactionCreate($input: TransactionCreateInput!) {
+  transactionCreate(input: $input) { transaction { id amount { amount currency } } errors { __typename message } }
+}"""
+
+PORTFOLIO_CREATE = """
+mutation PortfolioCreate($input: PortfolioCreateInput!) {
+  portfolioCreate(input: $input) { portfolio { id name } errors { __typename message } }
+}"""
+
+TRANSACTION_CREATED = """
+subscription {
+  transactionCreated {
+    eventId payee amount { amount currency }
+    transaction { id payee account { name balance { amount } } }
+  }
+}"""
+
+
+async def make_account(client: Client, name: str = "Joint checking", opening: str = "100.00") -> str:
+    data = await client.run(
+        ACCOUNT_CREATE, input={"name": name, "type": "CHECKING", "currency": "EUR", "openingBalance": opening}
+    )
+    assert data["accountCreate"]["errors"] == []
+    return str(data["accountCreate"]["account"]["id"])
+
+
+async def test_one_query_crosses_budget_and_portfolio(client: Client) -> None:
+    await client.register()
+    account_id = await make_account(client)
+    created = await client.run(
+        PORTFOLIO_CREATE, input={"name": "Retirement", "baseCurrency": "EUR", "accountId": account_id}
+    )
+    assert created["portfolioCreate"]["errors"] == []
+    await client.run(TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-28", "amount": "-0.10"})
+    await client.run(TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-28", "amount": "-0.20"})
+
+    data = await client.run(
+        """{ accounts { edges { node {
+              name balance { amount currency }
+              portfolio { name baseCurrency account { name } }
+        } } } }"""
+    )
+    assert data["accounts"]["edges"] == [
+        {
+            "node": {
+                "name": "Joint checking",
+                "balance": {"amount": "99.70", "currency": "EUR"},
+                "portfolio": {"name": "Retirement", "baseCurrency": "EUR", "account": {"name": "Joint checking"}},
+            }
+        }
+    ]
+
+
+async def test_login_issues_a_token_that_the_router_accepts(client: Client, new_client) -> None:
+    registered = await client.register("Grace")
+    me = await client.run("{ me { id } }")
+    assert me["me"]["id"] == registered["user"]["id"]
+
+    email = (await client.run("{ me { email } }"))["me"]["email"]
+    fresh: Client = new_client()
+    login = await fresh.run(
+        "mutation L($input: LoginInput!) { login(input: $input) { token errors { message } } }",
+        input={"email": email, "password": "correct horse battery"},
+    )
+    fresh.token = login["login"]["token"]
+    assert (await fresh.run("{ me { id } }"))["me"]["id"] == registered["user"]["id"]
+
+
+async def test_a_subscriber_hears_a_mutation_through_the_router(stack: RunningStack, client: Client) -> None:
+    await client.register()
+    account_id = await make_account(client, name="Wallet")
+    subscription = await Subscription.open(
+        stack.router_url, TRANSACTION_CREATED, connection_params={"authorization": f"Bearer {client.token}"}
+    )
+    try:
+        await asyncio.sleep(0.3)  # let the router open its upstream subscription
+        sent = time.monotonic()
+        created = await client.run(
+            TRANSACTION_CREATE,
+            input={"accountId": account_id, "date": "2026-11-28", "amount": "-3.50", "payee": "Bakery"},
+        )
+        message = await subscription.next(timeout=10)
+        latency = time.monotonic() - sent
+    finally:
+        await subscription.close()
+    assert message["type"] == "next", message
+    event = message["payload"]["data"]["transactionCreated"]
+    assert event["payee"] == "Bakery"
+    assert event["amount"] == {"amount": "-3.50", "currency": "EUR"}
+    assert event["transaction"] == {
+        "id": created["transactionCreate"]["transaction"]["id"],
+        "payee": "Bakery",
+        "account": {"name": "Wallet", "balance": {"amount": "96.50"}},
+    }
+    print(f"mutation → subscriber latency through the router: {latency * 1000:.0f} ms")
+
+
+async def test_subscribers_hear_only_their_own_households(stack: RunningStack, client: Client, new_client) -> None:
+    await client.register("Alice")
+    other: Client = new_client()
+    await other.register("Bob")
+    account_id = await make_account(client)
+    eavesdropper = await Subscription.open(
+        stack.router_url, TRANSACTION_CREATED, connection_params={"authorization": f"Bearer {other.token}"}
+    )
+    try:
+        await asyncio.sleep(0.3)
+        await client.run(TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-28", "amount": "1"})
+        with pytest.raises(TimeoutError):
+            await eavesdropper.next(timeout=1.5)
+    finally:
+        await eavesdropper.close()
+
+
+async def test_the_worker_turns_the_event_into_an_inbox_item(client: Client) -> None:
+    await client.register()
+    account_id = await make_account(client, name="Savings")
+    await client.run(
+        TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-27", "amount": "250", "payee": "Salary"}
+    )
+    deadline = time.monotonic() + 15
+    while True:
+        items = (await client.run("{ inbox { edges { node { title body kind } } } }"))["inbox"]["edges"]
+        if items or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert [i["node"] for i in items] == [
+        {"title": "250.00 EUR on Savings", "body": "2026-11-27: 250.00 EUR, Salary", "kind": "transaction_created"}
+    ]
+
+
+async def test_the_sweep_cron_publishes_what_the_live_relay_missed(stack: RunningStack, client: Client) -> None:
+    """An outbox row committed without a NOTIFY (as after a relay outage) is published by the cron sweep."""
+    engine = create_engine(stack.database_url, pool_size=1)
+    event_id = uuid.uuid4()
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO budget.outbox (id, topic, household_id, payload, occurred_at) "
+                    "VALUES (:id, 'budget.sweep_probe', NULL, '{}'::jsonb, now() - interval '1 minute')"
+                ),
+                {"id": event_id},
+            )
+        deadline = time.monotonic() + 40
+        published = None
+        while time.monotonic() < deadline:
+            async with engine.connect() as conn:
+                published = await conn.scalar(
+                    text("SELECT published_at FROM budget.outbox WHERE id = :id"), {"id": event_id}
+                )
+            if published is not None:
+                break
+            await asyncio.sleep(0.5)
+        assert published is not None, "the outbox sweep cron did not run"
+    finally:
+        await engine.dispose()
+
+
+async def test_another_households_account_looks_missing(client: Client, new_client) -> None:
+    await client.register("Owner")
+    account_id = await make_account(client)
+    stranger: Client = new_client()
+    await stranger.register("Stranger")
+    data = await stranger.run("query A($id: ID!) { account(id: $id) { name } }", id=account_id)
+    assert data == {"account": None}
+    denied = await stranger.run(
+        TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-28", "amount": "1"}
+    )
+    assert denied["transactionCreate"]["errors"] == [{"__typename": "NotFoundError", "message": "no such account"}]
+
+
+async def test_anonymous_and_forged_callers(client: Client) -> None:
+    response = await client.post("{ accounts { edges { node { id } } } }")
+    body = response.json()
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    client.token = "not.a.jwt"
+    forged = await client.post("{ accounts { edges { node { id } } } }")
+    assert forged.status_code in (200, 401)
+    assert "data" not in forged.json() or forged.json()["data"] is None
+
+
+async def test_subgraphs_refuse_anyone_but_the_router(stack: RunningStack, http: httpx.AsyncClient) -> None:
+    for name in ("identity", "budget", "portfolio", "notification"):
+        response = await http.post(stack.subgraph_url(name), json={"query": "{ __typename }"})
+        assert response.status_code == 403, name
+    socket = await websockets.connect(
+        stack.subgraph_url("notification").replace("http://", "ws://"),
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+    )
+    await socket.send('{"type": "connection_init", "payload": {}}')
+    with pytest.raises(websockets.ConnectionClosed) as closed:
+        await asyncio.wait_for(socket.recv(), 5)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+async def test_bad_input_through_the_router_is_typed_and_changes_nothing(client: Client) -> None:
+    await client.register()
+    bad = await client.run(
+        ACCOUNT_CREATE, input={"name": "Cash", "type": "CASH", "currency": "EUR", "openingBalance": "1.234"}
+    )
+    assert bad["accountCreate"]["account"] is None
+    assert bad["accountCreate"]["errors"][0]["__typename"] == "ValidationError"
+    assert (await client.run("{ accounts { edges { node { id } } } }"))["accounts"]["edges"] == []
