@@ -192,6 +192,7 @@ def child_env(settings: Settings, *, database_url: str, redis_url: str) -> dict[
     )
     for name in SUBGRAPHS:
         env[f"FINCLOUD_SUBGRAPH_URL_{name.upper()}"] = f"http://{settings.HOST}:{settings.port_of(name)}/graphql"
+    env["FINCLOUD_CORS_ORIGINS"] = settings.CORS_ORIGINS
     env["FINCLOUD_ROUTER_HOST"] = settings.HOST
     env["FINCLOUD_ROUTER_PORT"] = str(settings.ROUTER_PORT)
     env["FINCLOUD_SUPERGRAPH"] = str(SUPERGRAPH)

@@ -30,6 +30,8 @@ FEDERATION_REDIS_DB = 1
 class RunningStack:
     settings: Settings
     database_url: str
+    web_port: int
+    """A free port for a web front end; the router allows it as a CORS origin."""
 
     @property
     def router_url(self) -> str:
@@ -43,7 +45,9 @@ class RunningStack:
 async def stack(server_database_url: str, redis_url: str, tmp_root: Path) -> AsyncIterator[RunningStack]:
     database_url = await create_database(server_database_url, "fincloud_fed")
     ports: dict[str, Any] = {f"{name.upper()}_PORT": free_port() for name in ("router", *SUBGRAPHS)}
+    web_port = free_port()
     settings = Settings(
+        CORS_ORIGINS=f"http://127.0.0.1:{web_port},http://localhost:{web_port}",
         ENV="test",
         DATA_DIR=tmp_root / "stack",
         DATABASE_URL=database_url,
@@ -54,7 +58,7 @@ async def stack(server_database_url: str, redis_url: str, tmp_root: Path) -> Asy
     running = Stack()
     try:
         await asyncio.to_thread(start_stack, settings, running)
-        yield RunningStack(settings=settings, database_url=database_url)
+        yield RunningStack(settings=settings, database_url=database_url, web_port=web_port)
     finally:
         await asyncio.to_thread(running.stop)
         await drop_database(server_database_url, database_url)
