@@ -55,10 +55,16 @@ def cmd_compose(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(_: argparse.Namespace) -> int:
+    import asyncio
+
     from fincloud.embedded import EmbeddedPostgres
     from fincloud.migrate import upgrade_all
+    from fincloud.storage import S3ObjectStore, store_from_settings
 
     settings = _settings()
+    store = store_from_settings(settings)
+    if isinstance(store, S3ObjectStore):
+        asyncio.run(store.ensure_bucket())
     if settings.DATABASE_URL:
         upgrade_all(settings.DATABASE_URL)
     else:
@@ -71,13 +77,15 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_worker(_: argparse.Namespace) -> int:
-    from arq.worker import run_worker
+def cmd_worker(args: argparse.Namespace) -> int:
+    from arq.worker import check_health, run_worker
 
     from fincloud.logs import configure_logging
     from workers.main import WorkerSettings
 
     settings = _settings()
+    if args.check:
+        return check_health(WorkerSettings.with_redis())  # type: ignore[arg-type]
     configure_logging(
         service="worker",
         level=settings.LOG_LEVEL,
@@ -125,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.set_defaults(handler=cmd_migrate)
 
     worker = commands.add_parser("worker", help="run the background worker (outbox relay, jobs, cron)")
+    worker.add_argument("--check", action="store_true", help="exit 0 if a worker is alive (health check)")
     worker.set_defaults(handler=cmd_worker)
 
     serve = commands.add_parser("serve", help="serve one subgraph (production: one process per subgraph)")

@@ -16,7 +16,16 @@ from urllib.parse import urlparse
 import aioboto3
 from botocore.exceptions import ClientError
 
-__all__ = ["LocalObjectStore", "ObjectNotFoundError", "ObjectStore", "S3ObjectStore", "open_store"]
+from fincloud.config import Settings
+
+__all__ = [
+    "LocalObjectStore",
+    "ObjectNotFoundError",
+    "ObjectStore",
+    "S3ObjectStore",
+    "open_store",
+    "store_from_settings",
+]
 
 
 class ObjectNotFoundError(KeyError):
@@ -179,3 +188,14 @@ def open_store(
             secret_access_key=secret_access_key,
         )
     raise ValueError(f"unsupported object store URL {url!r} (use file:// or s3://)")
+
+
+def store_from_settings(settings: Settings) -> ObjectStore:
+    """The configured object store: ``FINCLOUD_S3_URL``, else ``<DATA_DIR>/objects``."""
+    return open_store(
+        settings.S3_URL or (settings.DATA_DIR / "objects").as_uri(),
+        endpoint_url=settings.S3_ENDPOINT_URL,
+        region=settings.S3_REGION,
+        access_key_id=settings.S3_ACCESS_KEY_ID,
+        secret_access_key=settings.S3_SECRET_ACCESS_KEY,
+    )
