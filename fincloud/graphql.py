@@ -200,6 +200,17 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+class FinCloudSchema(Schema):
+    """Logs only unexpected errors: a user's bad input or missing sign-in is an answer, not an incident."""
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: Any = None) -> None:
+        unexpected = [
+            e for e in errors if e.original_error is not None and not isinstance(e.original_error, GraphQLError)
+        ]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
+
+
 def create_schema(
     *,
     query: type,
@@ -216,7 +227,7 @@ def create_schema(
     ]
     if mask_errors:
         extensions.append(lambda: MaskErrors(should_mask_error=_should_mask))
-    return Schema(
+    return FinCloudSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,

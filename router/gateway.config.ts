@@ -98,8 +98,19 @@ function bearer(value: string): { token: string; prefix?: string } {
   if ((scheme !== undefined && scheme.toLowerCase() !== 'bearer') || parts.length > 2 || !token) {
     throw unauthenticated('Authorization must be "Bearer <access token>"');
   }
-  if (token.split('.').length !== 3) throw unauthenticated('The access token is not a JWT');
+  if (!looksLikeJwt(token)) throw unauthenticated('The access token is not a JWT');
   return { token, prefix: scheme === undefined ? undefined : 'Bearer' };
+}
+
+/** header.payload.signature with JSON header and payload; the signature is checked later. */
+function looksLikeJwt(token: string): boolean {
+  const parts = token.split('.');
+  if (parts.length !== 3) return false;
+  try {
+    return parts.slice(0, 2).every((part) => typeof JSON.parse(Buffer.from(part, 'base64url').toString()) === 'object');
+  } catch {
+    return false;
+  }
 }
 
 /** HTTP `Authorization: Bearer <jwt>` (also the WebSocket upgrade request's header, for non-browser clients). */

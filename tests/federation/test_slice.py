@@ -6,13 +6,16 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from datetime import timedelta
 
 import httpx
+import jwt
 import pytest
 import websockets
 from sqlalchemy import text
 from websockets.typing import Subprotocol
 
+from fincloud.auth import SigningKey
 from fincloud.db import create_engine
 from tests.federation.conftest import Client, RunningStack, Subscription
 
@@ -195,14 +198,23 @@ async def test_another_households_account_looks_missing(client: Client, new_clie
 
 
 async def test_anonymous_and_forged_callers(client: Client) -> None:
-    response = await client.post("{ accounts { edges { node { id } } } }")
-    body = response.json()
-    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    query = "{ accounts { edges { node { id } } } }"
+    response = await client.post(query)
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
-    client.token = "not.a.jwt"
-    forged = await client.post("{ accounts { edges { node { id } } } }")
-    assert forged.status_code in (200, 401)
-    assert "data" not in forged.json() or forged.json()["data"] is None
+    victim = await client.register()
+    claims = jwt.decode(victim["token"], options={"verify_signature": False})
+    header = jwt.get_unverified_header(victim["token"])
+    forger = SigningKey.generate()
+    for forged in [
+        jwt.encode(claims, forger._private, algorithm="RS256", headers={"kid": header["kid"]}),  # right kid, wrong key
+        forger.issue(user_id=uuid.UUID(claims["sub"]), households=[], ttl=timedelta(minutes=5)),  # unknown kid
+        "not-a-token",
+    ]:
+        client.token = forged
+        refused = await client.post(query)
+        assert refused.status_code in (400, 401), refused.text
+        assert refused.json().get("data") is None
 
 
 async def test_subgraphs_refuse_anyone_but_the_router(stack: RunningStack, http: httpx.AsyncClient) -> None:

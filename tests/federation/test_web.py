@@ -107,18 +107,31 @@ async def browser() -> AsyncIterator[Browser]:
             await browser.close()
 
 
+async def make_account(client: Client, name: str, type_: str, opening: str) -> str:
+    data = await client.run(
+        """mutation AccountCreate($input: AccountCreateInput!) {
+             accountCreate(input: $input) { account { id } errors { message } }
+           }""",
+        input={"name": name, "type": type_, "currency": "EUR", "openingBalance": opening},
+    )
+    assert data["accountCreate"]["errors"] == []
+    return str(data["accountCreate"]["account"]["id"])
+
+
 async def test_sign_in_and_see_accounts_with_exact_balances(
     client: Client, stack: RunningStack, web_url: str, browser: Browser
 ) -> None:
     await client.register("Ada")
     email = (await client.run("{ me { email } }"))["me"]["email"]
+    await make_account(client, "Joint checking", "CHECKING", "12.30")
+    brokerage = await make_account(client, "Brokerage cash", "INVESTMENT", "0.10")
     created = await client.run(
-        """mutation AccountCreate($input: AccountCreateInput!) {
-             accountCreate(input: $input) { account { id } errors { message } }
+        """mutation PortfolioCreate($input: PortfolioCreateInput!) {
+             portfolioCreate(input: $input) { portfolio { id } errors { message } }
            }""",
-        input={"name": "Joint checking", "type": "CHECKING", "currency": "EUR", "openingBalance": "12.30"},
+        input={"name": "Retirement", "baseCurrency": "EUR", "accountId": brokerage},
     )
-    assert created["accountCreate"]["errors"] == []
+    assert created["portfolioCreate"]["errors"] == []
 
     page = await browser.new_page(viewport={"width": 1024, "height": 640})
     page_errors: list[str] = []
@@ -131,14 +144,17 @@ async def test_sign_in_and_see_accounts_with_exact_balances(
         await page.get_by_label("Email").fill(email)
         await page.get_by_label("Password").fill("not the password")
         await page.get_by_role("button", name="Sign in", exact=True).click()
-        await expect(page.get_by_role("alert")).to_contain_text("wrong email or password")
+        await expect(page.get_by_role("alert").filter(has_text="wrong email or password")).to_be_visible()
 
         await page.get_by_label("Password").fill(PASSWORD)
         await page.get_by_role("button", name="Sign in", exact=True).click()
 
-        row = page.get_by_role("row").filter(has_text="Joint checking")
-        await expect(row).to_contain_text("12.30 EUR")
-        await expect(row).to_contain_text("Checking")
+        checking = page.get_by_role("row").filter(has_text="Joint checking")
+        await expect(checking).to_contain_text("12.30 EUR")
+        await expect(checking).to_contain_text("Checking")
+        brokerage_row = page.get_by_role("row").filter(has_text="Brokerage cash")
+        await expect(brokerage_row).to_contain_text("0.10 EUR")
+        await expect(brokerage_row).to_contain_text("Retirement")
         await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
         await page.screenshot(path=str(SCREENSHOT), full_page=True)
     finally:
