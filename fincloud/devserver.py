@@ -235,14 +235,10 @@ def start_stack(settings: Settings, stack: Stack, *, log_level: str = "warning")
         stack.redis = EmbeddedRedis(settings.DATA_DIR)
         redis_url = stack.redis.start()
 
-    say("migrating the database ...")
-    from fincloud.migrate import upgrade_all
-
-    upgrade_all(database_url)
     ensure_router_modules()
-
     env = child_env(settings, database_url=database_url, redis_url=redis_url)
     python = sys.executable
+    # Subgraphs and the router connect lazily, so they start importing now while the database migrates.
     subgraph_children: dict[str, Child] = {}
     for name in SUBGRAPHS:
         say(f"starting {name} on :{settings.port_of(name)} ...")
@@ -255,16 +251,22 @@ def start_stack(settings: Settings, stack: Stack, *, log_level: str = "warning")
             ],
             env=env,
         )  # fmt: skip
+    say(f"starting the router on :{settings.ROUTER_PORT} ...")
+    router = stack.spawn("router", [node, str(GATEWAY_BIN), "supergraph", str(SUPERGRAPH)], env=env, cwd=ROUTER_DIR)
+
+    say("migrating the database ...")
+    from fincloud.migrate import upgrade_all
+
+    upgrade_all(database_url)
     say("starting the worker ...")
     worker = stack.spawn("worker", [python, "-m", "fincloud.cli", "worker"], env=env)
     for name, child in subgraph_children.items():
         url = f"http://{settings.HOST}:{settings.port_of(name)}/ready"
-        took = wait_until(http_ok(url), timeout=60, what=name, stack=stack, child=child)
-        say(f"{name} ready ({took:.1f}s)")
-    say(f"starting the router on :{settings.ROUTER_PORT} ...")
-    router = stack.spawn("router", [node, str(GATEWAY_BIN), "supergraph", str(SUPERGRAPH)], env=env, cwd=ROUTER_DIR)
+        wait_until(http_ok(url), timeout=90, what=name, stack=stack, child=child)
+        say(f"{name} ready ({time.monotonic() - started:.1f}s)")
     router_url = f"http://{settings.HOST}:{settings.ROUTER_PORT}"
-    wait_until(http_ok(f"{router_url}/readiness"), timeout=60, what="router", stack=stack, child=router)
+    wait_until(http_ok(f"{router_url}/readiness"), timeout=90, what="router", stack=stack, child=router)
+    say(f"router ready ({time.monotonic() - started:.1f}s)")
     if worker.process.poll() is not None:
         raise DevError(f"the worker exited with code {worker.process.returncode}")
     return time.monotonic() - started

@@ -7,7 +7,7 @@
 //
 // (`npx --no-install hive-gateway supergraph` is the same program, started more slowly through npx.) Without a path
 // the supergraph is FINCLOUD_SUPERGRAPH, else ../schema/supergraph.graphql; the file is watched and reloaded when
-// it changes. The generic HOST / PORT environment variables, if set, override FINCLOUD_ROUTER_HOST / _PORT.
+// it changes. The CLI also reads the generic HOST and PORT variables: leave them unset (or equal to ours).
 //
 // Environment:
 //   FINCLOUD_ENV                   dev → GraphiQL and the landing page on, field suggestions allowed
@@ -152,13 +152,28 @@ function jwksSigningKeys(jwksUri: string): GetSigningKeyFunction {
 
 // ---------------------------------------------------------------------------------------------------------------
 
+const host = env.FINCLOUD_ROUTER_HOST || '127.0.0.1';
+const port = Number(env.FINCLOUD_ROUTER_PORT || 4000);
+if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+  throw new Error(`FINCLOUD_ROUTER_PORT must be a port number, not "${env.FINCLOUD_ROUTER_PORT}"`);
+}
+// The gateway CLI also reads the generic HOST and PORT variables, and they win over this file: refuse to start
+// rather than listen somewhere else (an explicit --host / --port on the command line wins over both).
+const cliFlag = (...names: string[]) => process.argv.some((arg) => names.some((n) => arg === n || arg.startsWith(`${n}=`)));
+if (env.HOST && env.HOST !== host && !cliFlag('-h', '--host')) {
+  throw new Error(`HOST=${env.HOST} would override FINCLOUD_ROUTER_HOST=${host}: unset HOST or pass --host`);
+}
+if (env.PORT && Number(env.PORT) !== port && !cliFlag('-p', '--port')) {
+  throw new Error(`PORT=${env.PORT} would override FINCLOUD_ROUTER_PORT=${port}: unset PORT or pass --port`);
+}
+
 const LOG_LEVELS = { debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error' } as const;
 const logLevel = LOG_LEVELS[(env.FINCLOUD_LOG_LEVEL ?? 'info').toLowerCase() as keyof typeof LOG_LEVELS] ?? 'info';
 
 export const gatewayConfig = defineConfig({
   supergraph: env.FINCLOUD_SUPERGRAPH || fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)),
-  host: env.FINCLOUD_ROUTER_HOST || '127.0.0.1',
-  port: Number(env.FINCLOUD_ROUTER_PORT || 4000),
+  host,
+  port,
   logging: logLevel,
 
   transportEntries,

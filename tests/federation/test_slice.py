@@ -240,3 +240,8 @@ async def test_bad_input_through_the_router_is_typed_and_changes_nothing(client:
     assert bad["accountCreate"]["account"] is None
     assert bad["accountCreate"]["errors"][0]["__typename"] == "ValidationError"
     assert (await client.run("{ accounts { edges { node { id } } } }"))["accounts"]["edges"] == []
+
+
+async def test_graphiql_is_served_in_dev_only(stack: RunningStack, http: httpx.AsyncClient) -> None:
+    page = await http.get(stack.router_url, headers={"accept": "text/html"})
+    assert "<title>FinCloud</title>" not in page.text

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -160,3 +161,20 @@ async def test_sign_in_and_see_accounts_with_exact_balances(
     finally:
         await page.close()
     assert page_errors == []
+
+
+async def test_create_an_account_from_the_sign_in_page(stack: RunningStack, web_url: str, browser: Browser) -> None:
+    email = f"grace-{uuid.uuid4().hex[:8]}@example.com"
+    page = await browser.new_page()
+    try:
+        await page.goto(f"{web_url}/?api={quote(stack.router_url, safe='')}")
+        await page.get_by_role("button", name="Create an account").click()
+        await page.get_by_label("Name").fill("Grace")
+        await page.get_by_label("Email").fill(email)
+        await page.get_by_label("Password").fill(PASSWORD)
+        await page.get_by_role("button", name="Create account", exact=True).click()
+
+        await expect(page.get_by_text("No accounts yet.")).to_be_visible()
+        await expect(page.get_by_role("banner")).to_contain_text("Grace")
+    finally:
+        await page.close()

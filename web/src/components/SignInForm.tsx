@@ -7,22 +7,7 @@ import { createApiClient, describeError } from "@/lib/client";
 import { isHttpUrl } from "@/lib/endpoint";
 import type { Session } from "@/lib/session";
 
-const LoginMutation = graphql(`
-  mutation Login($input: LoginInput!) {
-    login(input: $input) {
-      ...AuthResult
-    }
-  }
-`);
-
-const RegisterMutation = graphql(`
-  mutation Register($input: RegisterInput!) {
-    register(input: $input) {
-      ...AuthResult
-    }
-  }
-`);
-
+// What both mutations answer; the generated Login and Register documents carry this fragment.
 graphql(`
   fragment AuthResult on AuthPayload {
     token
@@ -38,6 +23,22 @@ graphql(`
       ... on ValidationError {
         field
       }
+    }
+  }
+`);
+
+const LoginMutation = graphql(`
+  mutation Login($input: LoginInput!) {
+    login(input: $input) {
+      ...AuthResult
+    }
+  }
+`);
+
+const RegisterMutation = graphql(`
+  mutation Register($input: RegisterInput!) {
+    register(input: $input) {
+      ...AuthResult
     }
   }
 `);
