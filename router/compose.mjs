@@ -99,9 +99,12 @@ export function composeSupergraph(services) {
   return result.supergraphSdl.trimEnd() + '\n';
 }
 
-/** Writes in place (a running router watches this file and stops watching if it is replaced by a rename);
- * an unchanged supergraph is not rewritten, so the router does not reload for nothing. */
-/** @param {string} path @param {string} text */
+/**
+ * Writes in place (a running router watches this file, and stops watching if it is replaced by a rename); an
+ * unchanged supergraph is not rewritten, so the router does not reload for nothing.
+ * @param {string} path
+ * @param {string} text
+ */
 function writeIfChanged(path, text) {
   try {
     if (readFileSync(path, 'utf8') === text) return;

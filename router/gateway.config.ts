@@ -30,13 +30,15 @@
 import { generateKeyPair } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { GraphQLError } from 'graphql';
-import {
-  createRemoteJwksSigningKeyProvider,
-  defineConfig,
-  type ExtractTokenFunction,
-  type GetSigningKeyFunction,
-  type TransportEntryAdditions,
+// Types only from '@graphql-hive/gateway' (its defineConfig is the identity function): loading that package's
+// entry point again from here adds ~0.3 s to the router's start.
+import type {
+  ExtractTokenFunction,
+  GatewayCLIConfig,
+  GetSigningKeyFunction,
+  TransportEntryAdditions,
 } from '@graphql-hive/gateway';
+import { createRemoteJwksSigningKeyProvider } from '@graphql-mesh/plugin-jwt-auth';
 
 const env = process.env;
 const isDev = env.FINCLOUD_ENV === 'dev';
@@ -170,7 +172,7 @@ if (env.PORT && Number(env.PORT) !== port && !cliFlag('-p', '--port')) {
 const LOG_LEVELS = { debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error' } as const;
 const logLevel = LOG_LEVELS[(env.FINCLOUD_LOG_LEVEL ?? 'info').toLowerCase() as keyof typeof LOG_LEVELS] ?? 'info';
 
-export const gatewayConfig = defineConfig({
+export const gatewayConfig: GatewayCLIConfig = {
   supergraph: env.FINCLOUD_SUPERGRAPH || fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)),
   host,
   port,
@@ -210,4 +212,4 @@ export const gatewayConfig = defineConfig({
 
   prometheus: { endpoint: '/metrics', metrics: true },
   // Built in: GET /healthcheck (the process is up) and GET /readiness (the supergraph is loaded and usable).
-});
+};
