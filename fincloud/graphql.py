@@ -4,13 +4,17 @@ schema factory (federation 2.9, parser and validation caches, error masking, per
 from __future__ import annotations
 
 import base64
+import datetime
 import decimal
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.federation import Schema
 from strawberry.permission import BasePermission
@@ -39,6 +43,8 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "page_size",
+    "paginate",
+    "parse_id",
     "to_connection",
 ]
 
@@ -164,6 +170,14 @@ def decode_cursor(cursor: str, *, arity: int) -> list[str]:
     return [str(v) for v in values]
 
 
+def parse_id(value: strawberry.ID | str | None) -> uuid.UUID | None:
+    """A UUID from an ID argument; a malformed id behaves like an id that does not exist."""
+    try:
+        return uuid.UUID(str(value)) if value is not None else None
+    except ValueError:
+        return None
+
+
 def page_size(first: int | None) -> int:
     """The page size asked for, between 1 and ``MAX_PAGE_SIZE``; anything else is a user error."""
     if first is None:
@@ -180,6 +194,48 @@ def to_connection(rows: Sequence[Any], *, limit: int, node: Any, cursor: Any) ->
     return Connection(
         edges=edges,
         page_info=PageInfo(has_next_page=len(rows) > limit, end_cursor=edges[-1].cursor if edges else None),
+    )
+
+
+def _parse_key(column: Any, value: str) -> Any:
+    kind = column.type.python_type
+    if kind is datetime.datetime:
+        return datetime.datetime.fromisoformat(value)
+    if kind is datetime.date:
+        return datetime.date.fromisoformat(value)
+    if kind is uuid.UUID:
+        return uuid.UUID(value)
+    return value
+
+
+async def paginate(
+    session: AsyncSession,
+    query: Select[Any],
+    *,
+    keys: Sequence[Any],
+    node: Callable[[Any], T],
+    first: int | None,
+    after: str | None,
+    descending: bool = False,
+) -> Connection[T]:
+    """A page of ``query`` ordered by ``keys`` (unique together), after the cursor ``after``.
+
+    Keyset pagination: the cursor holds the last row's key values and the next page starts strictly after them,
+    so pages stay stable while rows are added and each page costs one index range scan."""
+    limit = page_size(first)
+    if after is not None:
+        try:
+            values = [
+                _parse_key(key, value) for key, value in zip(keys, decode_cursor(after, arity=len(keys)), strict=True)
+            ]
+        except ValueError:
+            raise UserInputError("invalid cursor", field="after") from None
+        position = tuple_(*keys) < tuple_(*values) if descending else tuple_(*keys) > tuple_(*values)
+        query = query.where(position)
+    query = query.order_by(*(key.desc() if descending else key for key in keys)).limit(limit + 1)
+    rows = (await session.scalars(query)).all()
+    return to_connection(
+        rows, limit=limit, node=node, cursor=lambda row: encode_cursor(*(getattr(row, key.key) for key in keys))
     )
 
 

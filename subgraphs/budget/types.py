@@ -8,18 +8,9 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
-from fincloud.graphql import (
-    Connection,
-    IsAuthenticated,
-    MoneyType,
-    UserInputError,
-    decode_cursor,
-    encode_cursor,
-    page_size,
-    to_connection,
-)
+from fincloud.graphql import Connection, IsAuthenticated, MoneyType, paginate, parse_id
 from fincloud.money import Money
 from subgraphs.budget.context import Context
 from subgraphs.budget.models import Account as AccountRow
@@ -36,14 +27,6 @@ class AccountType(Enum):
     INVESTMENT = AccountKind.INVESTMENT.value
     LOAN = AccountKind.LOAN.value
     OTHER = AccountKind.OTHER.value
-
-
-def parse_id(value: strawberry.ID | str) -> uuid.UUID | None:
-    """A UUID from an ID argument; malformed ids behave like ids that do not exist."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @strawberry.federation.type(keys=["id"], description="A bank account, card, wallet or loan.")
@@ -88,34 +71,14 @@ class Account:
         first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 100 (default 50).")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
     ) -> Connection[Transaction]:
-        limit = page_size(first)
-        query = select(TransactionRow).where(TransactionRow.account_id == uuid.UUID(str(self.id)))
-        if after is not None:
-            day, created, tid = decode_cursor(after, arity=3)
-            try:
-                key = (dt.date.fromisoformat(day), dt.datetime.fromisoformat(created), uuid.UUID(tid))
-            except ValueError:
-                raise UserInputError("invalid cursor", field="after") from None
-            query = query.where(
-                or_(
-                    TransactionRow.date < key[0],
-                    and_(TransactionRow.date == key[0], TransactionRow.created_at < key[1]),
-                    and_(
-                        TransactionRow.date == key[0],
-                        TransactionRow.created_at == key[1],
-                        TransactionRow.id < key[2],
-                    ),
-                )
-            )
-        query = query.order_by(
-            TransactionRow.date.desc(), TransactionRow.created_at.desc(), TransactionRow.id.desc()
-        ).limit(limit + 1)
-        rows = (await info.context.session.scalars(query)).all()
-        return to_connection(
-            rows,
-            limit=limit,
+        return await paginate(
+            info.context.session,
+            select(TransactionRow).where(TransactionRow.account_id == uuid.UUID(str(self.id))),
+            keys=[TransactionRow.date, TransactionRow.created_at, TransactionRow.id],
             node=Transaction.from_row,
-            cursor=lambda r: encode_cursor(r.date.isoformat(), r.created_at.isoformat(), r.id),
+            first=first,
+            after=after,
+            descending=True,
         )
 
 

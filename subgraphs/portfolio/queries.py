@@ -1,21 +1,11 @@
 from __future__ import annotations
 
-import datetime as dt
-import uuid
 from typing import Annotated
 
 import strawberry
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
-from fincloud.graphql import (
-    Connection,
-    IsAuthenticated,
-    UserInputError,
-    decode_cursor,
-    encode_cursor,
-    page_size,
-    to_connection,
-)
+from fincloud.graphql import Connection, IsAuthenticated, paginate
 from subgraphs.portfolio.context import Context
 from subgraphs.portfolio.models import Portfolio as PortfolioRow
 from subgraphs.portfolio.types import Portfolio
@@ -32,21 +22,13 @@ class Query:
         first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 100 (default 50).")] = None,
         after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
     ) -> Connection[Portfolio]:
-        limit = page_size(first)
-        query = select(PortfolioRow).where(PortfolioRow.household_id.in_(info.context.viewer.household_ids))
-        if after is not None:
-            created, pid = decode_cursor(after, arity=2)
-            try:
-                key = (dt.datetime.fromisoformat(created), uuid.UUID(pid))
-            except ValueError:
-                raise UserInputError("invalid cursor", field="after") from None
-            query = query.where(
-                or_(PortfolioRow.created_at > key[0], and_(PortfolioRow.created_at == key[0], PortfolioRow.id > key[1]))
-            )
-        query = query.order_by(PortfolioRow.created_at, PortfolioRow.id).limit(limit + 1)
-        rows = (await info.context.session.scalars(query)).all()
-        return to_connection(
-            rows, limit=limit, node=Portfolio.from_row, cursor=lambda r: encode_cursor(r.created_at.isoformat(), r.id)
+        return await paginate(
+            info.context.session,
+            select(PortfolioRow).where(PortfolioRow.household_id.in_(info.context.viewer.household_ids)),
+            keys=[PortfolioRow.created_at, PortfolioRow.id],
+            node=Portfolio.from_row,
+            first=first,
+            after=after,
         )
 
     @strawberry.field(

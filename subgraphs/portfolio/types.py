@@ -7,16 +7,9 @@ import uuid
 
 import strawberry
 
+from fincloud.graphql import parse_id
 from subgraphs.portfolio.context import Context
 from subgraphs.portfolio.models import Portfolio as PortfolioRow
-
-
-def parse_id(value: strawberry.ID | str) -> uuid.UUID | None:
-    """A UUID from an ID argument; malformed ids behave like ids that do not exist."""
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
 
 
 @strawberry.federation.type(keys=["id"], description="A budget account, as seen by the portfolio subgraph.")

@@ -93,6 +93,20 @@ async def test_login_issues_a_token_that_the_router_accepts(client: Client, new_
     assert (await fresh.run("{ me { id } }"))["me"]["id"] == registered["user"]["id"]
 
 
+async def wait_until_live(subscription: Subscription, client: Client, account_id: str) -> None:
+    """A subscription goes live a moment after it is sent (router → subgraph → Redis); the protocol has no
+    acknowledgement, so probe with zero-amount transactions until one is heard."""
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        await client.run(TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-28", "amount": "0"})
+        try:
+            await subscription.next(timeout=0.5)
+            return
+        except TimeoutError:
+            continue
+    raise AssertionError("the subscription never went live")
+
+
 async def test_a_subscriber_hears_a_mutation_through_the_router(stack: RunningStack, client: Client) -> None:
     await client.register()
     account_id = await make_account(client, name="Wallet")
@@ -100,7 +114,7 @@ async def test_a_subscriber_hears_a_mutation_through_the_router(stack: RunningSt
         stack.router_url, TRANSACTION_CREATED, connection_params={"authorization": f"Bearer {client.token}"}
     )
     try:
-        await asyncio.sleep(0.3)  # let the router open its upstream subscription
+        await wait_until_live(subscription, client, account_id)
         sent = time.monotonic()
         created = await client.run(
             TRANSACTION_CREATE,
@@ -117,7 +131,7 @@ async def test_a_subscriber_hears_a_mutation_through_the_router(stack: RunningSt
     assert event["transaction"] == {
         "id": created["transactionCreate"]["transaction"]["id"],
         "payee": "Bakery",
-        "account": {"name": "Wallet", "balance": {"amount": "96.50"}},
+        "account": {"name": "Wallet", "balance": {"amount": "96.50"}},  # probes were zero
     }
     print(f"mutation → subscriber latency through the router: {latency * 1000:.0f} ms")
 
@@ -130,11 +144,15 @@ async def test_subscribers_hear_only_their_own_households(stack: RunningStack, c
     eavesdropper = await Subscription.open(
         stack.router_url, TRANSACTION_CREATED, connection_params={"authorization": f"Bearer {other.token}"}
     )
+    own_account = await make_account(other, name="Bob's")
     try:
-        await asyncio.sleep(0.3)
+        await wait_until_live(eavesdropper, other, own_account)
         await client.run(TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-28", "amount": "1"})
         with pytest.raises(TimeoutError):
             await eavesdropper.next(timeout=1.5)
+        await other.run(TRANSACTION_CREATE, input={"accountId": own_account, "date": "2026-11-28", "amount": "2"})
+        heard = await eavesdropper.next(timeout=10)
+        assert heard["payload"]["data"]["transactionCreated"]["amount"]["amount"] == "2.00"
     finally:
         await eavesdropper.close()
 

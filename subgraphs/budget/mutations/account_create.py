@@ -4,11 +4,11 @@ from decimal import Decimal
 
 import strawberry
 
-from fincloud.graphql import MoneyType, NotFoundError, UserError, ValidationError
+from fincloud.graphql import MoneyType, NotFoundError, UserError, ValidationError, parse_id
 from fincloud.money import Money, MoneyError, normalize_currency
 from subgraphs.budget.context import Context
 from subgraphs.budget.services.ledger import AccountKind, NewAccount, create_account
-from subgraphs.budget.types import Account, AccountType, parse_id
+from subgraphs.budget.types import Account, AccountType
 
 
 @strawberry.input(description="A new account.")

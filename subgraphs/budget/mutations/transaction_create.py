@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import strawberry
 
-from fincloud.graphql import NotFoundError, UserError, ValidationError
+from fincloud.graphql import NotFoundError, UserError, ValidationError, parse_id
 from fincloud.money import MoneyError
 from subgraphs.budget.context import Context
 from subgraphs.budget.services.ledger import AccountNotFoundError, NewTransaction, create_transaction
-from subgraphs.budget.types import Transaction, parse_id
+from subgraphs.budget.types import Transaction
 
 
 @strawberry.input(description="A transaction to record.")

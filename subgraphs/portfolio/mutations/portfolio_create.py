@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import strawberry
 
-from fincloud.graphql import NotFoundError, UserError, ValidationError
+from fincloud.graphql import NotFoundError, UserError, ValidationError, parse_id
 from fincloud.money import MoneyError, normalize_currency
 from subgraphs.portfolio.context import Context
 from subgraphs.portfolio.services.portfolios import AccountTakenError, create_portfolio
-from subgraphs.portfolio.types import Portfolio, parse_id
+from subgraphs.portfolio.types import Portfolio
 
 
 @strawberry.input(description="A new portfolio.")
