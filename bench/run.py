@@ -70,6 +70,7 @@ def dev_env(data_dir: Path, port_map: dict[str, int]) -> dict[str, str]:
 def first_federated_query(router: str, deadline: float) -> float:
     """Poll until the router answers a query crossing budget and portfolio; returns when it did."""
     token = None
+    last: object = None
     with httpx.Client(timeout=5) as client:
         while time.monotonic() < deadline:
             try:
@@ -93,26 +94,31 @@ def first_federated_query(router: str, deadline: float) -> float:
                 ).json()
                 if "errors" not in body and body.get("data", {}).get("accounts") is not None:
                     return time.monotonic()
-            except (httpx.HTTPError, KeyError, TypeError, ValueError):
-                pass
+                last = body
+            except (httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
+                last = exc
             time.sleep(0.05)
-    raise TimeoutError("fincloud dev did not answer a federated query within the time limit")
+    raise TimeoutError(f"fincloud dev did not answer a federated query in time; last answer: {last!r}")
 
 
-def cold_start(data_dir: Path) -> dict[str, float]:
+def cold_start(data_dir: Path, log: Path) -> dict[str, float]:
     port_map = ports()
     router = f"http://127.0.0.1:{port_map['router']}/graphql"
     started = time.monotonic()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "fincloud.cli", "dev"],
-        cwd=ROOT,
-        env=dev_env(data_dir, port_map),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "fincloud.cli", "dev"],
+            cwd=ROOT,
+            env=dev_env(data_dir, port_map),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         answered = first_federated_query(router, started + 180)
+    except TimeoutError:
+        print(log.read_text()[-3000:], file=sys.stderr)
+        raise
     finally:
         process.send_signal(signal.SIGINT)
         try:
@@ -240,8 +246,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
-        results["cold_start"] = cold_start(data_dir)
-        results["warm_start"] = cold_start(data_dir)
+        results["cold_start"] = cold_start(data_dir, OUT / "cold-start.log")
+        results["warm_start"] = cold_start(data_dir, OUT / "warm-start.log")
 
     server_url = os.environ.get("FINCLOUD_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     redis_url = os.environ.get("FINCLOUD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")

@@ -34,6 +34,7 @@ def cmd_dev(_: argparse.Namespace) -> int:
     from fincloud.devserver import run_dev
     from fincloud.logs import configure_logging
 
+    os.environ.setdefault("FINCLOUD_LOG_LEVEL", "WARNING")  # a readable console; errors still show
     settings = _settings("dev")
     configure_logging(service="dev", level="WARNING", json_format=False)
     return run_dev(settings)

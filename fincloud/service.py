@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import redis.asyncio as aioredis
+from arq import ArqRedis
 from broadcaster import Broadcast
 from cross_web import HTTPException
 from sqlalchemy import text
@@ -31,6 +32,8 @@ from fincloud.auth import ANONYMOUS, AuthError, JwksVerifier, TokenVerifier, Vie
 from fincloud.config import Settings
 from fincloud.constants import SERVICE_TOKEN_HEADER
 from fincloud.db import create_engine, make_sessionmaker
+from fincloud.jobs import create_job_pool
+from fincloud.storage import ObjectStore, store_from_settings
 
 __all__ = ["BaseContext", "Runtime", "create_subgraph_app", "token_from_request"]
 
@@ -47,6 +50,8 @@ class Runtime:
     sessionmaker: async_sessionmaker[AsyncSession]
     redis: aioredis.Redis
     verifier: TokenVerifier
+    store: ObjectStore
+    jobs: ArqRedis | None = None
     broadcast: Broadcast | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -66,6 +71,7 @@ class Runtime:
             settings.DATABASE_URL, pool_size=settings.DB_POOL_SIZE, application_name=f"fincloud-{name}"
         )
         redis = aioredis.Redis.from_url(settings.REDIS_URL)
+        jobs = await create_job_pool(settings.REDIS_URL)
         hub = Broadcast(settings.REDIS_URL) if broadcast else None
         if hub is not None:
             await hub.connect()
@@ -76,6 +82,8 @@ class Runtime:
             sessionmaker=make_sessionmaker(engine),
             redis=redis,
             verifier=verifier or JwksVerifier(settings.JWKS_URL),
+            store=store_from_settings(settings),
+            jobs=jobs,
             broadcast=hub,
         )
         try:
@@ -83,6 +91,7 @@ class Runtime:
         finally:
             if hub is not None:
                 await hub.disconnect()
+            await jobs.aclose()
             await redis.aclose()
             await engine.dispose()
 

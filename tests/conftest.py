@@ -28,6 +28,7 @@ from fincloud.db import create_engine, make_sessionmaker
 from fincloud.embedded import EmbeddedPostgres, EmbeddedRedis
 from fincloud.migrate import upgrade_all
 from fincloud.service import Runtime
+from fincloud.storage import store_from_settings
 
 TEST_SERVICE_TOKEN = "test-service-token-" + "x" * 16
 
@@ -172,6 +173,7 @@ async def runtime(settings: Settings, engine: AsyncEngine, signing_key: SigningK
         sessionmaker=make_sessionmaker(engine),
         redis=redis,
         verifier=StaticVerifier(signing_key.jwks()),
+        store=store_from_settings(settings),
         extras={"signing_key": signing_key},
     )
     try:

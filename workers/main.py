@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 from typing import Any
 
@@ -14,6 +13,7 @@ from arq.connections import RedisSettings
 from fincloud.config import get_settings
 from fincloud.constants import ARQ_QUEUE
 from fincloud.db import create_engine, make_sessionmaker
+from fincloud.jobs import deserialize_job, serialize_job
 from workers.dispatch import inbox_on_transaction_created
 from workers.outbox import make_relay, outbox_sweep
 
@@ -56,8 +56,8 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     queue_name = ARQ_QUEUE
-    job_serializer = staticmethod(lambda value: json.dumps(value).encode())
-    job_deserializer = staticmethod(lambda raw: json.loads(raw))
+    job_serializer = staticmethod(serialize_job)
+    job_deserializer = staticmethod(deserialize_job)
     max_tries = 5
     poll_delay = 0.1
     keep_result = 3600

@@ -15,8 +15,10 @@ import websockets
 from sqlalchemy import text
 from websockets.typing import Subprotocol
 
-from fincloud.auth import SigningKey
+from fincloud.auth import Role, SigningKey
+from fincloud.constants import SERVICE_TOKEN_HEADER
 from fincloud.db import create_engine
+from tests.conftest import TEST_SERVICE_TOKEN
 from tests.federation.conftest import Client, RunningStack, Subscription
 
 ACCOUNT_CREATE = """
@@ -263,3 +265,36 @@ async def test_bad_input_through_the_router_is_typed_and_changes_nothing(client:
 async def test_graphiql_is_served_in_dev_only(stack: RunningStack, http: httpx.AsyncClient) -> None:
     page = await http.get(stack.router_url, headers={"accept": "text/html"})
     assert "<title>FinCloud</title>" not in page.text
+
+
+async def test_subgraphs_verify_forwarded_tokens_themselves(
+    stack: RunningStack, http: httpx.AsyncClient, client: Client
+) -> None:
+    """Zero trust: even with the service credential, a subgraph checks the token's signature on its own."""
+    victim = await client.register()
+    claims = jwt.decode(victim["token"], options={"verify_signature": False})
+    forged = SigningKey.generate().issue(
+        user_id=uuid.UUID(claims["sub"]),
+        households=[(uuid.UUID(h["id"]), Role.OWNER) for h in claims["households"]],
+        ttl=timedelta(minutes=5),
+    )
+    response = await http.post(
+        stack.subgraph_url("budget"),
+        json={"query": "{ accounts { edges { node { id } } } }", "extensions": {"jwt": {"token": {"value": forged}}}},
+        headers={SERVICE_TOKEN_HEADER: TEST_SERVICE_TOKEN},
+    )
+    assert response.status_code == 401
+
+
+async def test_router_serves_prometheus_metrics_and_cors(stack: RunningStack, http: httpx.AsyncClient) -> None:
+    base = stack.router_url.removesuffix("/graphql")
+    metrics = await http.get(f"{base}/metrics")
+    assert metrics.status_code == 200
+    assert "graphql_" in metrics.text
+
+    allowed = f"http://127.0.0.1:{stack.web_port}"
+    preflight = {"access-control-request-method": "POST", "access-control-request-headers": "content-type"}
+    ok = await http.options(stack.router_url, headers={"origin": allowed, **preflight})
+    assert ok.headers.get("access-control-allow-origin") == allowed
+    other = await http.options(stack.router_url, headers={"origin": "https://evil.example", **preflight})
+    assert other.headers.get("access-control-allow-origin") in (None, "null")

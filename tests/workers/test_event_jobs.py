@@ -6,29 +6,23 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 
 import pytest
-from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
+from arq.connections import ArqRedis
 from sqlalchemy import select
 
 from fincloud.constants import ARQ_QUEUE
 from fincloud.events import Event
+from fincloud.jobs import create_job_pool
 from fincloud.service import Runtime
 from subgraphs.budget.services.ledger import NewTransaction, create_transaction
 from subgraphs.notification.models import InboxItem
 from tests.factories import make_account
 from workers.dispatch import inbox_on_transaction_created
-from workers.main import WorkerSettings
 from workers.outbox import make_relay
 
 
 @pytest.fixture
 async def pool(runtime: Runtime) -> AsyncIterator[ArqRedis]:
-    pool = await create_pool(
-        RedisSettings.from_dsn(runtime.settings.REDIS_URL or ""),
-        default_queue_name=ARQ_QUEUE,
-        job_serializer=WorkerSettings.job_serializer,
-        job_deserializer=WorkerSettings.job_deserializer,
-    )
+    pool = await create_job_pool(runtime.settings.REDIS_URL or "")
     await pool.flushdb()
     yield pool
     await pool.flushdb()
