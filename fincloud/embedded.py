@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,12 @@ class EmbeddedPostgres:
 
     def start(self) -> str:
         import pgserver
+        from platformdirs import RuntimeDirWarning
 
         self.path.mkdir(parents=True, exist_ok=True)
-        self._server = pgserver.get_server(self.path, cleanup_mode="stop")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeDirWarning)  # pgserver falls back to /tmp; that is fine
+            self._server = pgserver.get_server(self.path, cleanup_mode="stop")
         exists = self._server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}';")  # noqa: S608 - a constant
         if "(1 row)" not in exists:
             self._server.psql(f"CREATE DATABASE {DATABASE};")
