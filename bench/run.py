@@ -234,6 +234,55 @@ async def seed(router: str) -> str:
         return str(token)
 
 
+async def subscription_latency(router: str, token: str, samples: int = 50) -> dict[str, float]:
+    """Mutation sent → event received by a subscriber, both through the router (graphql-transport-ws)."""
+    import statistics
+
+    import websockets
+
+    async with httpx.AsyncClient(timeout=30) as client:
+        headers = {"authorization": f"Bearer {token}"}
+        accounts = (await client.post(router, json={"query": ACCOUNTS}, headers=headers)).json()
+        account_id = accounts["data"]["accounts"]["edges"][0]["node"]["id"]
+        socket = await websockets.connect(router.replace("http://", "ws://"), subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        await socket.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
+        await socket.recv()
+        query = "subscription { transactionCreated { eventId } }"
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+
+        async def create() -> None:
+            body = {"query": TRANSACTION_CREATE, "variables": {"input": {
+                "accountId": account_id, "date": "2026-11-28", "amount": "0"}}}  # fmt: skip
+            await client.post(router, json=body, headers=headers)
+
+        async def next_event(timeout: float) -> None:
+            while True:
+                message = json.loads(await asyncio.wait_for(socket.recv(), timeout))
+                if message["type"] == "next":
+                    return
+
+        for _ in range(40):  # wait until the subscription is live
+            await create()
+            try:
+                await next_event(0.5)
+                break
+            except TimeoutError:
+                continue
+        latencies = []
+        for _ in range(samples):
+            sent = time.perf_counter()
+            await create()
+            await next_event(10)
+            latencies.append((time.perf_counter() - sent) * 1000)
+        await socket.close()
+    latencies.sort()
+    return {
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))],
+        "max_ms": latencies[-1],
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=10, help="duration of each wrk run")
@@ -281,6 +330,7 @@ def main() -> int:
         direct = wrk(budget, body, {**auth, SERVICE_TOKEN_HEADER: SERVICE_TOKEN}, connections=1, seconds=args.seconds)
         routed = wrk(router, body, auth, connections=1, seconds=args.seconds)
         results["router_overhead"] = {"direct": direct, "router": routed}
+        results["subscription"] = asyncio.run(subscription_latency(router, token))
 
         graphql = wrk(budget, body, {**auth, SERVICE_TOKEN_HEADER: SERVICE_TOKEN}, connections=8, seconds=args.seconds)
         with plain_starlette(direct_body) as plain_url:
@@ -301,6 +351,7 @@ def render(r: dict[str, Any]) -> str:
     ro, gc = r["router_overhead"], r["graphql_cost"]
     d, rt = ro["direct"], ro["router"]
     s, p = gc["subgraph"], gc["starlette"]
+    sub = r["subscription"]
     return textwrap.dedent(
         f"""\
         Machine: {r["machine"]}; date: {r["date"]}; command: `uv run python bench/run.py`
@@ -315,6 +366,12 @@ def render(r: dict[str, Any]) -> str:
         | budget subgraph directly | {d["p50_ms"]:.2f} | {d["p99_ms"]:.2f} | {d["rps"]:.0f} |
         | through the router | {rt["p50_ms"]:.2f} | {rt["p99_ms"]:.2f} | {rt["rps"]:.0f} |
         | ratio router / direct | {rt["p50_ms"] / d["p50_ms"]:.2f}× | {rt["p99_ms"] / d["p99_ms"]:.2f}× | |
+
+        | `transactionCreate` sent → `transactionCreated` received, both through the router | ms |
+        | --- | ---: |
+        | p50 (50 mutations, one after another) | {sub["p50_ms"]:.0f} |
+        | p99 | {sub["p99_ms"]:.0f} |
+        | max | {sub["max_ms"]:.0f} |
 
         | same query, 8 connections | req/s | p50 ms | p99 ms |
         | --- | ---: | ---: | ---: |
