@@ -91,7 +91,7 @@ async def database_url(server_database_url: str) -> AsyncIterator[str]:
     await drop_database(server_database_url, url)
 
 
-UNIT_REDIS_DB = 2
+UNIT_REDIS_DB = int(os.environ.get("FINCLOUD_TEST_UNIT_REDIS_DB", "2"))
 """In-process tests use their own Redis database, so their queued jobs never meet the federation stack's."""
 
 

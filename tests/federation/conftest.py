@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from fincloud.devserver import Stack, start_stack
 from fincloud.embedded import free_port
 from tests.conftest import TEST_SERVICE_TOKEN, create_database, drop_database, with_redis_db
 
-FEDERATION_REDIS_DB = 1
+FEDERATION_REDIS_DB = int(os.environ.get("FINCLOUD_TEST_FEDERATION_REDIS_DB", "1"))
+"""Concurrent runs on one Redis (several developers, CI) pick different numbers so their queues stay apart."""
 
 
 @dataclass
