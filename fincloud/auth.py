@@ -50,12 +50,14 @@ class Role(StrEnum):
     """A member's role in a household, strongest first."""
 
     OWNER = "owner"
-    ADMIN = "admin"
-    MEMBER = "member"
+    """Everything: data, members, roles, deleting the household."""
+    EDITOR = "editor"
+    """Reads and writes the household's data."""
     VIEWER = "viewer"
+    """Reads only."""
 
 
-WRITER_ROLES = frozenset({Role.OWNER, Role.ADMIN, Role.MEMBER})
+WRITER_ROLES = frozenset({Role.OWNER, Role.EDITOR})
 
 
 class AuthError(Exception):
@@ -84,7 +86,7 @@ class Viewer:
         return household_id in self.households
 
     def can_write(self, household_id: uuid.UUID) -> bool:
-        """Members and above may record money; viewers only look."""
+        """Owners and editors may change data; viewers only look."""
         return self.households.get(household_id) in WRITER_ROLES
 
     @classmethod

@@ -18,7 +18,7 @@ class Household:
     id: strawberry.ID = strawberry.field(description="Household id.")
     name: str = strawberry.field(description='Display name, such as "The Smiths".')
     role: str | None = strawberry.field(
-        description="The viewer's role here: owner, admin, member or viewer.", default=None
+        description="The viewer's role here: owner, editor or viewer.", default=None
     )
 
     @classmethod

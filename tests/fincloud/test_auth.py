@@ -14,10 +14,10 @@ from fincloud.auth import AuthError, JwksVerifier, Role, SigningKey, StaticVerif
 async def test_a_token_round_trips_to_the_viewer_it_names() -> None:
     key = SigningKey.generate()
     user, household = uuid.uuid4(), uuid.uuid4()
-    token = key.issue(user_id=user, households=[(household, Role.ADMIN)], ttl=timedelta(minutes=5))
+    token = key.issue(user_id=user, households=[(household, Role.EDITOR)], ttl=timedelta(minutes=5))
     viewer = await StaticVerifier(key.jwks()).verify(token)
     assert viewer.user_id == user
-    assert viewer.households == {household: Role.ADMIN}
+    assert viewer.households == {household: Role.EDITOR}
     assert viewer.can_write(household)
     assert jwt.get_unverified_header(token)["kid"] == key.kid
 
