@@ -12,6 +12,7 @@ import base64
 import hashlib
 import json
 import logging
+import re
 import time
 import uuid
 from collections.abc import Iterable, Mapping
@@ -39,6 +40,7 @@ __all__ = [
     "TokenVerifier",
     "Viewer",
     "load_or_create_signing_key",
+    "retired_public_jwks",
 ]
 
 logger = logging.getLogger(__name__)
@@ -125,8 +127,9 @@ class SigningKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
 
-    def jwks(self) -> dict[str, list[dict[str, Any]]]:
-        return {"keys": [self.public_jwk]}
+    def jwks(self, retired: Iterable[dict[str, Any]] = ()) -> dict[str, list[dict[str, Any]]]:
+        """The current key, then retired ones still accepted until the tokens they signed expire."""
+        return {"keys": [self.public_jwk, *retired]}
 
     def issue(
         self,
@@ -156,6 +159,23 @@ def _thumbprint(jwk: Mapping[str, Any]) -> str:
     canonical = json.dumps({k: jwk[k] for k in ("e", "kty", "n")}, separators=(",", ":"), sort_keys=True)
     digest = hashlib.sha256(canonical.encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def retired_public_jwks(pems: str) -> list[dict[str, Any]]:
+    """Public JWKs of retired signing keys, from PEM text holding one or more public (or private) keys."""
+    keys: list[dict[str, Any]] = []
+    for block in re.findall(r"-----BEGIN [A-Z ]+-----.+?-----END [A-Z ]+-----", pems, flags=re.S):
+        data = block.encode()
+        key: Any
+        try:
+            key = serialization.load_pem_public_key(data)
+        except ValueError:
+            key = serialization.load_pem_private_key(data, password=None).public_key()
+        if not isinstance(key, rsa.RSAPublicKey):
+            raise ValueError("retired JWT keys must be RSA keys")
+        jwk = json.loads(RSAAlgorithm.to_jwk(key))
+        keys.append({**jwk, "kid": _thumbprint(jwk), "use": "sig", "alg": ALGORITHM})
+    return keys
 
 
 def load_or_create_signing_key(*, pem: str | None, path: Path, create: bool) -> SigningKey:

@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     """RSA private key (PEM) that signs access tokens; unset in dev → generated into ``DATA_DIR``."""
     JWT_PRIVATE_KEY_FILE: Path | None = None
     JWT_TTL_SECONDS: int = 900
+    JWT_RETIRED_PUBLIC_KEYS: str = ""
+    """PEM public keys of retired signing keys, still published in the JWKS until their tokens expire."""
+    REFRESH_TTL_DAYS: int = 30
+    REFRESH_REUSE_GRACE_SECONDS: int = 10
+    """A just-rotated refresh token may be presented again this long (a lost response) without revoking."""
+    API_KEY_TOKEN_TTL_SECONDS: int = 300
+    COOKIE_SECURE: bool = True
+    LOGIN_FAILURES_PER_ACCOUNT: int = 10
+    LOGIN_ATTEMPTS_PER_IP: int = 60
+    LOGIN_WINDOW_SECONDS: int = 900
     JWKS_URL: str = f"http://127.0.0.1:{DEFAULT_PORTS['identity']}/.well-known/jwks.json"
 
     HOST: str = "127.0.0.1"

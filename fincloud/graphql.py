@@ -36,6 +36,7 @@ __all__ = [
     "MoneyType",
     "NotFoundError",
     "PageInfo",
+    "RateLimitedError",
     "UserError",
     "UserInputError",
     "ValidationError",
@@ -128,7 +129,12 @@ class AuthenticationError(UserError):
     pass
 
 
-USER_ERROR_TYPES: tuple[type, ...] = (ValidationError, NotFoundError, AuthenticationError)
+@strawberry.federation.type(shareable=True, description="Too many attempts; nothing was done.")
+class RateLimitedError(UserError):
+    retry_after: int = strawberry.field(description="Seconds to wait before trying again.")
+
+
+USER_ERROR_TYPES: tuple[type, ...] = (ValidationError, NotFoundError, AuthenticationError, RateLimitedError)
 
 
 @strawberry.federation.type(shareable=True, description="Where a page of a connection starts and ends.")

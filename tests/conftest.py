@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from fincloud.auth import SigningKey, StaticVerifier, Viewer
+from fincloud.auth import SigningKey, StaticVerifier, Viewer, load_or_create_signing_key
 from fincloud.config import Settings
 from fincloud.constants import SUBGRAPHS
 from fincloud.db import create_engine, make_sessionmaker
@@ -113,8 +113,9 @@ def redis_url(tmp_root: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def signing_key() -> SigningKey:
-    return SigningKey.generate()
+def signing_key(settings: Settings) -> SigningKey:
+    """The key identity's app would load from the settings, so in-process and app-level tests agree."""
+    return load_or_create_signing_key(pem=None, path=settings.jwt_key_path, create=True)
 
 
 @pytest.fixture(scope="session")
@@ -179,6 +180,7 @@ async def runtime(settings: Settings, engine: AsyncEngine, signing_key: SigningK
     try:
         yield rt
     finally:
+        await redis.flushdb()
         await redis.aclose()
         await truncate_all(engine)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from enum import Enum
 
 import strawberry
+from strawberry.scalars import JSON
 
 from fincloud.graphql import UserError
 from subgraphs.identity.context import Context
+from subgraphs.identity.models import ApiKey as ApiKeyRow
+from subgraphs.identity.models import AuditEvent as AuditEventRow
 from subgraphs.identity.models import Household as HouseholdRow
 from subgraphs.identity.models import User as UserRow
 
@@ -17,9 +21,7 @@ from subgraphs.identity.models import User as UserRow
 class Household:
     id: strawberry.ID = strawberry.field(description="Household id.")
     name: str = strawberry.field(description='Display name, such as "The Smiths".')
-    role: str | None = strawberry.field(
-        description="The viewer's role here: owner, editor or viewer.", default=None
-    )
+    role: str | None = strawberry.field(description="The viewer's role here: owner, editor or viewer.", default=None)
 
     @classmethod
     def from_row(cls, row: HouseholdRow, role: str | None) -> Household:
@@ -61,8 +63,69 @@ class AuthPayload:
         default=None,
         description="A signed access token (JWT, RS256); send it as `Authorization: Bearer <token>`.",
     )
-    expires_at: datetime | None = strawberry.field(default=None, description="When the token expires (UTC).")
+    refresh_token: str | None = strawberry.field(
+        default=None,
+        description="Opaque refresh token for `tokenRefresh` (single use; each use returns a new one). "
+        "Null when `useCookies` was set: the browser then holds both tokens as httpOnly cookies.",
+    )
+    expires_at: datetime | None = strawberry.field(default=None, description="When the access token expires (UTC).")
     user: User | None = strawberry.field(default=None, description="The signed-in user.")
     errors: list[UserError] = strawberry.field(
         default_factory=list, description="Why nothing happened; empty on success."
     )
+
+
+@strawberry.enum(description="What an API key may do in its household.")
+class ApiKeyScope(Enum):
+    READ = "read"
+    WRITE = "write"
+
+
+@strawberry.type(description="A key for scripts and integrations. The secret itself is shown only once.")
+class ApiKey:
+    id: strawberry.ID = strawberry.field(description="Key id.")
+    household_id: strawberry.ID = strawberry.field(description="The one household the key can reach.")
+    name: str = strawberry.field(description="What the key is for.")
+    prefix: str = strawberry.field(description="The key's first characters, to recognise it (`fck_…`).")
+    scope: ApiKeyScope = strawberry.field(description="Read-only or read-write.")
+    created_at: datetime = strawberry.field(description="When it was created (UTC).")
+    expires_at: datetime | None = strawberry.field(description="When it stops working, if ever.")
+    last_used_at: datetime | None = strawberry.field(description="Last use, to the minute.")
+    revoked_at: datetime | None = strawberry.field(description="When it was revoked, if it was.")
+
+    @classmethod
+    def from_row(cls, row: ApiKeyRow) -> ApiKey:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            household_id=strawberry.ID(str(row.household_id)),
+            name=row.name,
+            prefix=row.prefix,
+            scope=ApiKeyScope(row.scope),
+            created_at=row.created_at,
+            expires_at=row.expires_at,
+            last_used_at=row.last_used_at,
+            revoked_at=row.revoked_at,
+        )
+
+
+@strawberry.type(description="A security event in a household: sign-ins, keys, members.")
+class AuditEvent:
+    id: strawberry.ID = strawberry.field(description="Event id.")
+    kind: str = strawberry.field(description="What happened, such as `api_key_created`.")
+    user_id: strawberry.ID | None = strawberry.field(description="The user it concerns.")
+    actor_id: strawberry.ID | None = strawberry.field(description="Who did it, when not the user.")
+    ip: str | None = strawberry.field(description="The client address.")
+    detail: JSON = strawberry.field(description="Event-specific details.")
+    created_at: datetime = strawberry.field(description="When (UTC).")
+
+    @classmethod
+    def from_row(cls, row: AuditEventRow) -> AuditEvent:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            kind=row.kind,
+            user_id=strawberry.ID(str(row.user_id)) if row.user_id else None,
+            actor_id=strawberry.ID(str(row.actor_id)) if row.actor_id else None,
+            ip=row.ip,
+            detail=JSON(row.detail),
+            created_at=row.created_at,
+        )

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import strawberry
 
 from fincloud.graphql import ValidationError
 from subgraphs.identity.context import Context
-from subgraphs.identity.mutations._tokens import signed_in
+from subgraphs.identity.mutations._tokens import client_ip, signed_in
 from subgraphs.identity.services.accounts import (
     MIN_PASSWORD_LENGTH,
     EmailTakenError,
     register_user,
 )
+from subgraphs.identity.services.audit import AuditKind, record
+from subgraphs.identity.services.sessions import start_session
 from subgraphs.identity.types import AuthPayload
 
 
@@ -20,6 +24,9 @@ class RegisterInput:
     name: str = strawberry.field(description="Display name.")
     household_name: str | None = strawberry.field(
         default=None, description='Name of the first household; defaults to "<name>\'s household".'
+    )
+    use_cookies: bool = strawberry.field(
+        default=False, description="Browsers: deliver the tokens as httpOnly cookies instead of in the payload."
     )
 
 
@@ -42,7 +49,8 @@ async def register(info: strawberry.Info[Context, None], input: RegisterInput) -
     """Create an account and its first household, and sign in."""
     if errors := _validate(input):
         return AuthPayload(errors=list(errors))
-    session = info.context.session
+    context = info.context
+    session = context.session
     try:
         async with session.begin():
             registration = await register_user(
@@ -52,6 +60,18 @@ async def register(info: strawberry.Info[Context, None], input: RegisterInput) -
                 name=input.name,
                 household_name=input.household_name,
             )
+            rotation = await start_session(
+                session=session,
+                user=registration.user,
+                ttl=timedelta(days=context.runtime.settings.REFRESH_TTL_DAYS),
+            )
+            await record(
+                session,
+                AuditKind.REGISTERED,
+                user_id=registration.user.id,
+                household_id=registration.household.id,
+                ip=client_ip(context),
+            )
     except EmailTakenError:
         return AuthPayload(errors=[ValidationError(field="email", message="this email is already registered")])
-    return await signed_in(info.context, registration.user)
+    return await signed_in(context, registration.user, rotation, use_cookies=input.use_cookies)

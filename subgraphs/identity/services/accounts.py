@@ -29,7 +29,11 @@ class EmailTakenError(Exception):
 
 
 class InvalidCredentialsError(Exception):
-    """Unknown email or wrong password (deliberately indistinguishable)."""
+    """Unknown email or wrong password (deliberately indistinguishable to the caller)."""
+
+    def __init__(self, user_id: uuid.UUID | None = None) -> None:
+        super().__init__("wrong email or password")
+        self.user_id = user_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +77,7 @@ async def authenticate(*, session: AsyncSession, email: str, password: str) -> U
     try:
         await asyncio.to_thread(_hasher.verify, user.password_hash if user else _DUMMY_HASH, password)
     except (VerifyMismatchError, InvalidHashError):
-        raise InvalidCredentialsError() from None
+        raise InvalidCredentialsError(user.id if user else None) from None
     if user is None:
         raise InvalidCredentialsError()
     return user
