@@ -41,3 +41,5 @@ def event_channel(topic: str) -> str:
 # Event topics: ``<subgraph>.<what happened>``.
 TOPIC_USER_REGISTERED = "identity.user_registered"
 TOPIC_TRANSACTION_CREATED = "budget.transaction_created"
+TOPIC_EMAIL_REQUESTED = "identity.email_requested"
+TOPIC_HOUSEHOLD_DELETED = "identity.household_deleted"

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import Enum
 
 import strawberry
+from sqlalchemy import select
 from strawberry.scalars import JSON
 
 from fincloud.graphql import UserError
@@ -14,6 +15,7 @@ from subgraphs.identity.context import Context
 from subgraphs.identity.models import ApiKey as ApiKeyRow
 from subgraphs.identity.models import AuditEvent as AuditEventRow
 from subgraphs.identity.models import Household as HouseholdRow
+from subgraphs.identity.models import Membership as MembershipRow
 from subgraphs.identity.models import User as UserRow
 
 
@@ -22,6 +24,19 @@ class Household:
     id: strawberry.ID = strawberry.field(description="Household id.")
     name: str = strawberry.field(description='Display name, such as "The Smiths".')
     role: str | None = strawberry.field(description="The viewer's role here: owner, editor or viewer.", default=None)
+
+    @strawberry.field(description="Who belongs to the household, with their roles (visible to its members).")
+    async def members(self, info: strawberry.Info[Context, None]) -> list[Member]:
+        household_id = uuid.UUID(str(self.id))
+        if info.context.viewer.role_in(household_id) is None:
+            return []
+        rows = await info.context.session.execute(
+            select(UserRow, MembershipRow.role, MembershipRow.created_at)
+            .join(MembershipRow, MembershipRow.user_id == UserRow.id)
+            .where(MembershipRow.household_id == household_id)
+            .order_by(MembershipRow.created_at, UserRow.id)
+        )
+        return [Member(user=User.from_row(user), role=role, joined_at=joined) for user, role, joined in rows.all()]
 
     @classmethod
     def from_row(cls, row: HouseholdRow, role: str | None) -> Household:
@@ -37,16 +52,30 @@ class Household:
         return cls.from_row(row, role.value) if row else None
 
 
+@strawberry.type(description="A member of a household.")
+class Member:
+    user: User = strawberry.field(description="The member.")
+    role: str = strawberry.field(description="owner, editor or viewer.")
+    joined_at: datetime = strawberry.field(description="When they joined (UTC).")
+
+
 @strawberry.federation.type(keys=["id"], description="A person who signs in to FinCloud.")
 class User:
     id: strawberry.ID = strawberry.field(description="User id.")
     email: str = strawberry.field(description="Sign-in email address, lower-cased.")
     name: str = strawberry.field(description="Display name.")
     created_at: datetime = strawberry.field(description="When the user registered (UTC).")
+    email_verified: bool = strawberry.field(default=False, description="Whether the email address is confirmed.")
 
     @classmethod
     def from_row(cls, row: UserRow) -> User:
-        return cls(id=strawberry.ID(str(row.id)), email=row.email, name=row.name, created_at=row.created_at)
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            email=row.email,
+            name=row.name,
+            created_at=row.created_at,
+            email_verified=row.email_verified_at is not None,
+        )
 
     @strawberry.field(description="The households this user belongs to, with their role in each.")
     async def households(self, info: strawberry.Info[Context, None]) -> list[Household]:

@@ -12,11 +12,22 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.auth import Role
-from fincloud.constants import TOPIC_USER_REGISTERED
+from fincloud.constants import TOPIC_HOUSEHOLD_DELETED, TOPIC_USER_REGISTERED
 from fincloud.events import write_event
 from subgraphs.identity.models import Household, Membership, User, outbox
+from subgraphs.identity.services.sessions import revoke_all
 
-__all__ = ["EmailTakenError", "InvalidCredentialsError", "authenticate", "memberships_of", "register_user"]
+__all__ = [
+    "EmailTakenError",
+    "InvalidCredentialsError",
+    "LastOwnerOfSharedHouseholdError",
+    "authenticate",
+    "delete_user",
+    "memberships_of",
+    "register_user",
+    "set_password",
+    "verify_password",
+]
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("fincloud-timing-equaliser")
@@ -90,3 +101,57 @@ async def memberships_of(*, session: AsyncSession, user_id: uuid.UUID) -> list[t
         .order_by(Membership.created_at, Membership.household_id)
     )
     return [(household_id, Role(role)) for household_id, role in rows.all()]
+
+
+class LastOwnerOfSharedHouseholdError(Exception):
+    """The user is the only owner of a household that has other members: hand over ownership first."""
+
+    def __init__(self, household_id: uuid.UUID) -> None:
+        super().__init__(str(household_id))
+        self.household_id = household_id
+
+
+async def verify_password(user: User, password: str) -> bool:
+    try:
+        return bool(await asyncio.to_thread(_hasher.verify, user.password_hash, password))
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+async def set_password(*, session: AsyncSession, user: User, password: str) -> None:
+    """Store a new password hash and end every session of the user. The caller commits."""
+    user.password_hash = await asyncio.to_thread(_hasher.hash, password)
+    await revoke_all(session=session, user_id=user.id)
+
+
+async def delete_user(*, session: AsyncSession, user: User) -> list[uuid.UUID]:
+    """Delete the user, their memberships, and every household they were alone in (with its data, through a
+    ``household_deleted`` event the other subgraphs act on). Returns the deleted households. The caller commits."""
+    memberships = (await session.scalars(select(Membership).where(Membership.user_id == user.id))).all()
+    deleted: list[uuid.UUID] = []
+    for membership in memberships:
+        others = (
+            await session.scalars(
+                select(Membership).where(
+                    Membership.household_id == membership.household_id, Membership.user_id != user.id
+                )
+            )
+        ).all()
+        if not others:
+            household = await session.get(Household, membership.household_id)
+            if household is not None:
+                await session.delete(household)
+                deleted.append(membership.household_id)
+                await write_event(
+                    session,
+                    outbox,
+                    topic=TOPIC_HOUSEHOLD_DELETED,
+                    household_id=membership.household_id,
+                    payload={"household_id": membership.household_id},
+                )
+            continue
+        if membership.role == Role.OWNER.value and not any(o.role == Role.OWNER.value for o in others):
+            raise LastOwnerOfSharedHouseholdError(membership.household_id)
+    await session.delete(user)
+    await session.flush()
+    return deleted

@@ -23,6 +23,10 @@ class AuditKind(StrEnum):
     LOGGED_OUT_EVERYWHERE = "logged_out_everywhere"
     API_KEY_CREATED = "api_key_created"
     API_KEY_REVOKED = "api_key_revoked"
+    MEMBER_INVITED = "member_invited"
+    MEMBER_ADDED = "member_added"
+    MEMBER_REMOVED = "member_removed"
+    ROLE_CHANGED = "role_changed"
 
 
 async def record(

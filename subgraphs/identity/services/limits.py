@@ -10,7 +10,7 @@ import redis.asyncio as aioredis
 
 __all__ = ["LoginLimiter", "RateLimitedError"]
 
-_PREFIX = "fincloud:limits:login:"
+_PREFIX = "fincloud:limits:"
 
 
 class RateLimitedError(Exception):
@@ -25,10 +25,11 @@ class LoginLimiter:
     failures_per_account: int
     attempts_per_ip: int
     window_seconds: int
+    scope: str = "login"
+    """``login`` or ``reset``: each has its own counters."""
 
-    @staticmethod
-    def _account_key(email: str) -> str:
-        return _PREFIX + "account:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    def _account_key(self, email: str) -> str:
+        return f"{_PREFIX}{self.scope}:account:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
     async def check(self, *, email: str, ip: str | None) -> None:
         """Count this attempt against the IP; refuse if the IP or the account is over its limit."""
@@ -37,7 +38,7 @@ class LoginLimiter:
         if failures is not None and int(failures) >= self.failures_per_account:
             raise RateLimitedError(await self._retry_after(account_key))
         if ip:
-            ip_key = _PREFIX + "ip:" + ip
+            ip_key = f"{_PREFIX}{self.scope}:ip:{ip}"
             async with self.redis.pipeline(transaction=True) as pipe:
                 pipe.incr(ip_key)
                 pipe.expire(ip_key, self.window_seconds, nx=True)
