@@ -16,6 +16,7 @@ from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import deserialize_job, serialize_job
 from workers.dispatch import inbox_on_transaction_created
 from workers.outbox import make_relay, outbox_sweep
+from workers.purge import purge_household
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions = [inbox_on_transaction_created]
+    functions = [inbox_on_transaction_created, purge_household]
     cron_jobs = [cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60)]
     on_startup = startup
     on_shutdown = shutdown

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fincloud.constants import TOPIC_TRANSACTION_CREATED
+from fincloud.constants import TOPIC_HOUSEHOLD_DELETED, TOPIC_TRANSACTION_CREATED
 
 EVENT_JOBS: dict[str, tuple[str, ...]] = {
     TOPIC_TRANSACTION_CREATED: ("inbox_on_transaction_created",),
+    TOPIC_HOUSEHOLD_DELETED: ("purge_household",),
 }

@@ -7,17 +7,20 @@ from decimal import Decimal
 
 import pytest
 from arq.connections import ArqRedis
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from fincloud.constants import ARQ_QUEUE
-from fincloud.events import Event
+from fincloud.constants import ARQ_QUEUE, TOPIC_HOUSEHOLD_DELETED
+from fincloud.events import Event, write_event
 from fincloud.jobs import create_job_pool
 from fincloud.service import Runtime
+from subgraphs.budget.models import Account, Transaction
 from subgraphs.budget.services.ledger import NewTransaction, create_transaction
+from subgraphs.identity.models import outbox as identity_outbox
 from subgraphs.notification.models import InboxItem
 from tests.factories import make_account
 from workers.dispatch import inbox_on_transaction_created
 from workers.outbox import make_relay
+from workers.purge import purge_household
 
 
 @pytest.fixture
@@ -66,3 +69,31 @@ async def test_a_transaction_event_enqueues_its_job_once_and_the_job_fills_the_i
     assert item.household_id == household
     assert item.title == "-4.20 EUR on Joint"
     assert item.body == "2026-11-28: -4.20 EUR, Café"
+
+
+async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Runtime, pool: ArqRedis) -> None:
+    doomed, kept = await record_one(runtime), await record_one(runtime)
+    relay = make_relay({"redis": pool, "engine": runtime.engine})
+    await relay.relay_schema("budget")
+    for job in await pool.queued_jobs(queue_name=ARQ_QUEUE):
+        await inbox_on_transaction_created({"sessionmaker": runtime.sessionmaker}, job.args[0])
+    async with runtime.sessionmaker() as session, session.begin():
+        await write_event(
+            session,
+            identity_outbox,
+            topic=TOPIC_HOUSEHOLD_DELETED,
+            household_id=doomed,
+            payload={"household_id": doomed},
+        )
+    await pool.flushdb()
+    await relay.relay_schema("identity")
+    [job] = await pool.queued_jobs(queue_name=ARQ_QUEUE)
+    assert job.function == "purge_household"
+    ctx = {"sessionmaker": runtime.sessionmaker}
+    assert await purge_household(ctx, job.args[0]) == 3  # account, transaction, inbox item
+    assert await purge_household(ctx, job.args[0]) == 0
+    async with runtime.sessionmaker() as session:
+        for model in (Account, Transaction, InboxItem):
+            households = set(await session.scalars(select(model.household_id)))
+            assert households == {kept}, model
+        assert await session.scalar(select(func.count()).select_from(Account)) == 1

@@ -1,0 +1,20 @@
+"""Deleting a household's data when identity deletes the household (event `identity.household_deleted`)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from subgraphs.notification.models import Base
+
+
+async def purge_household(*, session: AsyncSession, household_id: uuid.UUID) -> int:
+    """Delete every row of the household in this subgraph's tables; idempotent. Returns rows deleted."""
+    deleted = 0
+    for table in reversed(Base.metadata.sorted_tables):
+        if "household_id" in table.c and table.name != "outbox":
+            result = await session.execute(delete(table).where(table.c.household_id == household_id))
+            deleted += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return deleted
