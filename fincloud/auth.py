@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,8 @@ class Viewer:
 
     user_id: uuid.UUID | None
     households: Mapping[uuid.UUID, Role] = field(default_factory=dict)
+    expires_at: datetime | None = None
+    """When the token this viewer came from expires; long-lived subscriptions end then."""
 
     @property
     def is_authenticated(self) -> bool:
@@ -96,7 +98,9 @@ class Viewer:
         households: dict[uuid.UUID, Role] = {}
         for entry in claims.get("households") or []:
             households[uuid.UUID(str(entry["id"]))] = Role(entry["role"])
-        return cls(user_id=uuid.UUID(str(claims["sub"])), households=households)
+        exp = claims.get("exp")
+        expires_at = datetime.fromtimestamp(int(exp), UTC) if exp is not None else None
+        return cls(user_id=uuid.UUID(str(claims["sub"])), households=households, expires_at=expires_at)
 
 
 ANONYMOUS = Viewer(user_id=None)

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncGenerator
-from typing import Annotated
+from collections.abc import AsyncGenerator, AsyncIterable
+from datetime import UTC, datetime
+from typing import Annotated, cast
 
 import strawberry
+from broadcaster import Event as BroadcastEvent
 
+from fincloud.auth import Viewer
 from fincloud.constants import TOPIC_TRANSACTION_CREATED as TRANSACTION_CREATED
 from fincloud.constants import event_channel
 from fincloud.events import Event
-from fincloud.graphql import IsAuthenticated
+from fincloud.graphql import IsAuthenticated, UnauthenticatedError
 from subgraphs.notification.context import Context
 from subgraphs.notification.types import TransactionCreatedEvent
 
@@ -33,7 +37,14 @@ class Subscription:
         broadcast = info.context.runtime.broadcast
         assert broadcast is not None, "the notification subgraph runs with a broadcaster"
         async with broadcast.subscribe(channel=event_channel(TRANSACTION_CREATED)) as subscriber:
-            async for message in subscriber:  # type: ignore[union-attr]
+            messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
+            while True:
+                try:
+                    message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
                 if message is None:
                     continue
                 event = Event.from_json(message.message)
@@ -42,3 +53,10 @@ class Subscription:
                 if household_id is not None and str(event.household_id) != str(household_id):
                     continue
                 yield TransactionCreatedEvent.from_event(event)
+
+
+def seconds_left(viewer: Viewer) -> float | None:
+    """Until the viewer's token expires: a subscription must not outlive the token that opened it."""
+    if viewer.expires_at is None:
+        return None
+    return max(0.0, (viewer.expires_at - datetime.now(UTC)).total_seconds())
