@@ -20,6 +20,7 @@ const config: CodegenConfig = {
           Decimal: "string",
           Date: "string",
           DateTime: "string",
+          JSON: "unknown",
         },
         useTypeImports: true,
         enumsAsTypes: true,

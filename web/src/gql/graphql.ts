@@ -20,6 +20,8 @@ export type LoginInput = {
   email: string;
   /** Password. */
   password: string;
+  /** Browsers: deliver the tokens as httpOnly cookies instead of in the payload. */
+  useCookies?: boolean;
 };
 
 /** A new user and their first household. */
@@ -32,6 +34,8 @@ export type RegisterInput = {
   name: string;
   /** At least 10 characters. */
   password: string;
+  /** Browsers: deliver the tokens as httpOnly cookies instead of in the payload. */
+  useCookies?: boolean;
 };
 
 export type AccountsQueryVariables = Exact<{
@@ -45,6 +49,7 @@ export type AccountsQuery = { accounts: { edges: Array<{ cursor: string, node: {
 export type AuthResultFragment = { token: string | null, expiresAt: string | null, user: { id: string, email: string, name: string } | null, errors: Array<
     | { __typename: 'AuthenticationError', message: string }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'RateLimitedError', message: string }
     | { __typename: 'ValidationError', field: string, message: string }
   > };
 
@@ -56,6 +61,7 @@ export type LoginMutationVariables = Exact<{
 export type LoginMutation = { login: { token: string | null, expiresAt: string | null, user: { id: string, email: string, name: string } | null, errors: Array<
       | { __typename: 'AuthenticationError', message: string }
       | { __typename: 'NotFoundError', message: string }
+      | { __typename: 'RateLimitedError', message: string }
       | { __typename: 'ValidationError', field: string, message: string }
     > } };
 
@@ -67,6 +73,7 @@ export type RegisterMutationVariables = Exact<{
 export type RegisterMutation = { register: { token: string | null, expiresAt: string | null, user: { id: string, email: string, name: string } | null, errors: Array<
       | { __typename: 'AuthenticationError', message: string }
       | { __typename: 'NotFoundError', message: string }
+      | { __typename: 'RateLimitedError', message: string }
       | { __typename: 'ValidationError', field: string, message: string }
     > } };
 
