@@ -74,6 +74,8 @@ class Viewer:
     households: Mapping[uuid.UUID, Role] = field(default_factory=dict)
     expires_at: datetime | None = None
     """When the token this viewer came from expires; long-lived subscriptions end then."""
+    api_key_id: uuid.UUID | None = None
+    """Set when the token was exchanged for an API key: a script acting for the user, not the user signed in."""
 
     @property
     def is_authenticated(self) -> bool:
@@ -100,7 +102,13 @@ class Viewer:
             households[uuid.UUID(str(entry["id"]))] = Role(entry["role"])
         exp = claims.get("exp")
         expires_at = datetime.fromtimestamp(int(exp), UTC) if exp is not None else None
-        return cls(user_id=uuid.UUID(str(claims["sub"])), households=households, expires_at=expires_at)
+        api_key = claims.get("api_key")
+        return cls(
+            user_id=uuid.UUID(str(claims["sub"])),
+            households=households,
+            expires_at=expires_at,
+            api_key_id=uuid.UUID(str(api_key)) if api_key is not None else None,
+        )
 
 
 ANONYMOUS = Viewer(user_id=None)

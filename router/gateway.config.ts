@@ -10,38 +10,77 @@
 // it changes. The CLI also reads the generic HOST and PORT variables: leave them unset (or equal to ours).
 //
 // Environment:
-//   FINCLOUD_ENV                   dev → GraphiQL and the landing page on, field suggestions allowed
+//   FINCLOUD_ENV                   dev → GraphiQL, the landing page, introspection, field suggestions and error
+//                                  details on; anything else (test, production) → all off
 //   FINCLOUD_ROUTER_HOST / _PORT   where to listen (127.0.0.1:4000)
 //   FINCLOUD_SUPERGRAPH            the supergraph file
-//   FINCLOUD_SUBGRAPH_URL_<NAME>   overrides a subgraph's URL from the supergraph (NAME = IDENTITY, BUDGET, ...)
+//   FINCLOUD_SUBGRAPH_URL_<NAME>   overrides a subgraph's URL from the supergraph (NAME = IDENTITY, BUDGET, ...);
+//                                  identity's also locates its API-key exchange (<base URL>/internal/api-keys/exchange)
 //   FINCLOUD_SERVICE_TOKEN         secret proving to the subgraphs that a call comes from the router
 //   FINCLOUD_JWKS_URL              identity's public keys (http://127.0.0.1:4001/.well-known/jwks.json)
 //   FINCLOUD_JWT_ISSUER / _AUDIENCE expected `iss` / `aud` of access tokens (fincloud / fincloud)
 //   FINCLOUD_CORS_ORIGINS          comma-separated browser origins allowed to call the API with credentials
+//   FINCLOUD_API_KEY_CACHE_SECONDS how long a key's exchanged token is reused (60, the most: a revoked key stops
+//                                  working within that time; 0 = ask identity on every request)
+//   FINCLOUD_TRUSTED_PROXIES       comma-separated addresses / CIDR ranges of our reverse proxies, whose
+//                                  X-Forwarded-For is believed (none)
+//   FINCLOUD_REDIS_URL             Redis for rate-limit counters shared by all replicas (unset: per replica)
+//   FINCLOUD_RATE_LIMIT_USER_PER_MINUTE   operations a minute per signed-in user (600; 0 = no limit)
+//   FINCLOUD_RATE_LIMIT_IP_PER_MINUTE     operations a minute per client address without a token (300; 0 = no limit)
+//                                  (under FINCLOUD_ENV=test both default to 0: the test suite sets its own)
+//   FINCLOUD_MAX_DEPTH / _TOKENS / _ALIASES / _DIRECTIVES   operation limits (15 / 2000 / 15 / 20)
+//   FINCLOUD_MAX_COST              estimated cost limit of an operation (10000), lists counted as
+//   FINCLOUD_LIST_SIZE             items each (50, the subgraphs' default page size)
 //   FINCLOUD_LOG_LEVEL             debug | info | warning | error (info)
+//
+// Who may call what:
+//   credentials      Authorization: Bearer <jwt> | Bearer fck_<API key>; WebSocket connectionParams
+//                    {authorization: "Bearer …"} or {token}; else the httpOnly fincloud_access cookie (HTTP only).
+//                    A header / connectionParams credential that fails → 401 UNAUTHENTICATED; a stale cookie counts
+//                    as no token. An API key is exchanged at identity for a short-lived JWT (cached ≤ 60 s).
+//   without a token  only sign-up / sign-in / refresh / sign-out / password reset / email verification
+//                    (src/public-operations.ts); anything else → 401 UNAUTHENTICATED
+//   CSRF             a POST must be JSON (or another type a browser preflights) or carry x-fincloud-csrf; GET must
+//                    carry x-fincloud-csrf → else 403
+//   rate limits      over the limit → 429 RATE_LIMITED with Retry-After and extensions.retryAfter
 //
 // What a subgraph receives from the router:
 //   every HTTP request   header  x-fincloud-service-token: <FINCLOUD_SERVICE_TOKEN>
+//                        header  x-fincloud-client-ip: <the client's address>
+//   identity only        header  cookie: <the client's Cookie header> (HTTP; for fincloud_refresh)
 //   with a valid token   body    extensions.jwt = {payload: {<verified claims>}, token: {value: "<jwt>", prefix: "Bearer"}}
+//                        (for an API key: the JWT identity exchanged it for)
 //   WebSocket            connection_init payload {serviceToken, jwt: {<verified claims>}, token: "<jwt>"}
 //                        (jwt and token only when the client sent a valid token; one upstream socket per token)
 // The client's own Authorization header is not passed on; a client-sent extensions.jwt is replaced or dropped.
+// identity's Set-Cookie headers are passed back to the client.
 
-import { generateKeyPair } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GraphQLError } from 'graphql';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 // Types only from '@graphql-hive/gateway' (its defineConfig is the identity function): loading that package's
 // entry point again from here adds ~0.3 s to the router's start.
-import type {
-  ExtractTokenFunction,
-  GatewayCLIConfig,
-  GetSigningKeyFunction,
-  TransportEntryAdditions,
-} from '@graphql-hive/gateway';
-import { createRemoteJwksSigningKeyProvider } from '@graphql-mesh/plugin-jwt-auth';
+import type { GatewayCLIConfig, GatewayPlugin, TransportEntryAdditions } from '@graphql-hive/gateway';
+import { ApiKeyExchange, exchangeUrl, MAX_CACHE_SECONDS } from './src/api-keys.js';
+import { clientAddressResolver, parseTrustedProxies } from './src/client-ip.js';
+import { createCredentials, jwksSigningKeys } from './src/credentials.js';
+import { useMaskSubgraphInternals } from './src/errors.js';
+import { useOperationCost } from './src/operation-cost.js';
+import { usePublicOperationsOnly } from './src/public-operations.js';
+import { useRateLimit } from './src/rate-limit.js';
 
 const env = process.env;
 const isDev = env.FINCLOUD_ENV === 'dev';
+
+/** A whole number from the environment, else the default; anything else stops the router at start. */
+function intFromEnv(name: string, fallback: number, min = 0): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be a whole number ≥ ${min}, not "${raw}"`);
+  return value;
+}
 
 /** The router→subgraph secret. The subgraphs accept the placeholder only in dev; so does the router. */
 const DEV_SERVICE_TOKEN = 'dev-service-token-change-me';
@@ -51,6 +90,8 @@ if (!env.FINCLOUD_SERVICE_TOKEN) {
 }
 // Referenced as {env.FINCLOUD_SERVICE_TOKEN} below: read from the environment per request, never interpolated.
 const SERVICE_TOKEN = '{env.FINCLOUD_SERVICE_TOKEN}';
+
+const supergraph = env.FINCLOUD_SUPERGRAPH || fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url));
 
 // ---------------------------------------------------------------------------------------------------------------
 // Subgraphs: URL overrides, the service token, and subscriptions over WebSocket (graphql-transport-ws).
@@ -83,74 +124,31 @@ for (const [key, url] of Object.entries(env)) {
   }
 }
 
-// ---------------------------------------------------------------------------------------------------------------
-// Access tokens: RS256 JWTs signed by identity. No token → anonymous (subgraphs decide what is public);
-// a token that fails to verify → 401.
-
-function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
-  });
-}
-
-/** "Bearer <jwt>" (or a bare "<jwt>") → the token; anything else is refused with 401. */
-function bearer(value: string): { token: string; prefix?: string } {
-  const parts = value.trim().split(/\s+/);
-  const [scheme, token] = parts.length === 1 ? [undefined, parts[0]] : parts;
-  if ((scheme !== undefined && scheme.toLowerCase() !== 'bearer') || parts.length > 2 || !token) {
-    throw unauthenticated('Authorization must be "Bearer <access token>"');
-  }
-  if (!looksLikeJwt(token)) throw unauthenticated('The access token is not a JWT');
-  return { token, prefix: scheme === undefined ? undefined : 'Bearer' };
-}
-
-/** header.payload.signature with JSON header and payload; the signature is checked later. */
-function looksLikeJwt(token: string): boolean {
-  const parts = token.split('.');
-  if (parts.length !== 3) return false;
+/** identity's GraphQL URL: the override, else the supergraph's routing URL for it. */
+function identityUrl(): string {
+  if (env.FINCLOUD_SUBGRAPH_URL_IDENTITY) return env.FINCLOUD_SUBGRAPH_URL_IDENTITY;
   try {
-    return parts.slice(0, 2).every((part) => typeof JSON.parse(Buffer.from(part, 'base64url').toString()) === 'object');
+    const found = /@join__graph\(name:\s*"identity",\s*url:\s*"([^"]+)"\)/.exec(readFileSync(supergraph, 'utf8'));
+    if (found) return found[1]!;
   } catch {
-    return false;
+    // Not a readable file (a URL, say): fall through to the default.
   }
+  return 'http://127.0.0.1:4001/graphql';
 }
 
-/** HTTP `Authorization: Bearer <jwt>` (also the WebSocket upgrade request's header, for non-browser clients). */
-const fromAuthorizationHeader: ExtractTokenFunction = ({ request }) => {
-  const header = request?.headers.get('authorization');
-  return header ? bearer(header) : undefined;
-};
+// ---------------------------------------------------------------------------------------------------------------
+// Callers: access tokens (RS256 JWTs signed by identity), API keys, the PWA's cookie, and their addresses.
 
-/** graphql-transport-ws connection_init payload: {authorization: "Bearer <jwt>"} or {token: "<jwt>"}. */
-const fromConnectionParams: ExtractTokenFunction = ({ serverContext }) => {
-  const params = (serverContext as { connectionParams?: Record<string, unknown> }).connectionParams;
-  for (const key of ['authorization', 'Authorization', 'token']) {
-    const value = params?.[key];
-    if (typeof value === 'string' && value.trim()) return bearer(value);
-  }
-  return undefined;
-};
+const apiKeys = new ApiKeyExchange({
+  url: exchangeUrl(identityUrl()),
+  serviceToken: () => env.FINCLOUD_SERVICE_TOKEN ?? '',
+  cacheSeconds: Math.min(intFromEnv('FINCLOUD_API_KEY_CACHE_SECONDS', MAX_CACHE_SECONDS), MAX_CACHE_SECONDS),
+});
+const credentials = createCredentials({ apiKeys });
+const clientAddress = clientAddressResolver(parseTrustedProxies(env.FINCLOUD_TRUSTED_PROXIES));
 
-/** Identity's JWKS (cached; refetched for an unknown `kid`, at most 10 times a minute). A token naming a key that
- * identity does not publish is checked against a throwaway key, so it fails with 401 rather than a 500. */
-function jwksSigningKeys(jwksUri: string): GetSigningKeyFunction {
-  const remote = createRemoteJwksSigningKeyProvider({ jwksUri, timeout: 5000, rateLimit: true });
-  let throwaway: Promise<string> | undefined;
-  return async (kid) => {
-    try {
-      return await remote(kid);
-    } catch (err) {
-      const name = (err as Error)?.name;
-      if (name !== 'SigningKeyNotFoundError' && name !== 'JwksRateLimitError') throw err;
-      throwaway ??= new Promise((resolve, reject) =>
-        generateKeyPair('rsa', { modulusLength: 2048 }, (e, publicKey) =>
-          e ? reject(e) : resolve(publicKey.export({ type: 'spki', format: 'pem' }).toString()),
-        ),
-      );
-      return throwaway;
-    }
-  };
-}
+/** Requests that came over a WebSocket (their context carries the connection_init payload). */
+const overSocket = (context: object) => (context as { connectionParams?: unknown }).connectionParams !== undefined;
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -172,8 +170,21 @@ if (env.PORT && Number(env.PORT) !== port && !cliFlag('-p', '--port')) {
 const LOG_LEVELS = { debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error' } as const;
 const logLevel = LOG_LEVELS[(env.FINCLOUD_LOG_LEVEL ?? 'info').toLowerCase() as keyof typeof LOG_LEVELS] ?? 'info';
 
+const limits = {
+  depth: intFromEnv('FINCLOUD_MAX_DEPTH', 15, 1),
+  tokens: intFromEnv('FINCLOUD_MAX_TOKENS', 2000, 1),
+  aliases: intFromEnv('FINCLOUD_MAX_ALIASES', 15),
+  directives: intFromEnv('FINCLOUD_MAX_DIRECTIVES', 20),
+  cost: intFromEnv('FINCLOUD_MAX_COST', 10_000, 1),
+  listSize: intFromEnv('FINCLOUD_LIST_SIZE', 50, 1),
+  // Off by default under FINCLOUD_ENV=test: the test suite sends thousands of operations from 127.0.0.1 through one
+  // router; tests of the limits set them explicitly.
+  userPerMinute: intFromEnv('FINCLOUD_RATE_LIMIT_USER_PER_MINUTE', env.FINCLOUD_ENV === 'test' ? 0 : 600),
+  ipPerMinute: intFromEnv('FINCLOUD_RATE_LIMIT_IP_PER_MINUTE', env.FINCLOUD_ENV === 'test' ? 0 : 300),
+};
+
 export const gatewayConfig: GatewayCLIConfig = {
-  supergraph: env.FINCLOUD_SUPERGRAPH || fileURLToPath(new URL('../schema/supergraph.graphql', import.meta.url)),
+  supergraph,
   host,
   port,
   logging: logLevel,
@@ -182,16 +193,34 @@ export const gatewayConfig: GatewayCLIConfig = {
 
   jwt: {
     signingKeyProviders: [jwksSigningKeys(env.FINCLOUD_JWKS_URL || 'http://127.0.0.1:4001/.well-known/jwks.json')],
-    tokenLookupLocations: [fromAuthorizationHeader, fromConnectionParams],
+    tokenLookupLocations: credentials.tokenLookupLocations,
     tokenVerification: {
       algorithms: ['RS256'],
       issuer: env.FINCLOUD_JWT_ISSUER || 'fincloud',
       audience: env.FINCLOUD_JWT_AUDIENCE || 'fincloud',
     },
-    reject: { missingToken: false, invalidToken: true },
+    // Failures leave the request anonymous here; credentials.guard refuses the deliberate ones with a 401.
+    reject: { missingToken: false, invalidToken: false },
     // Subgraphs get the verified claims and the raw token in the request body's extensions.jwt.
     forward: { payload: true, token: true, extensionsFieldName: 'jwt' },
   },
+  // request.cookieStore, for the fincloud_access cookie.
+  cookies: true,
+
+  propagateHeaders: {
+    fromClientToSubgraphs: ({ request, context, subgraphName }) => ({
+      'x-fincloud-client-ip': clientAddress(context),
+      // identity reads its fincloud_refresh cookie (tokenRefresh, logout); no other subgraph sees the cookies.
+      ...(subgraphName === 'identity' && !overSocket(context) ? { cookie: request.headers.get('cookie') } : {}),
+    }),
+    // Set-Cookie lines one by one: headers.get('set-cookie') would join them with commas and break them.
+    fromSubgraphsToClient: ({ response, subgraphName }) =>
+      subgraphName === 'identity' ? { 'set-cookie': response.headers.getSetCookie() } : undefined,
+  },
+
+  // A cross-site form or "simple" fetch cannot send JSON or a custom header without a CORS preflight, so requests
+  // that are neither are refused (403) before anything runs: the fincloud_access cookie cannot be ridden.
+  csrfPrevention: { requestHeaders: ['x-fincloud-csrf'] },
 
   cors: {
     origin: (env.FINCLOUD_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
@@ -201,14 +230,39 @@ export const gatewayConfig: GatewayCLIConfig = {
     credentials: true,
   },
 
-  // GraphiQL (the API's documentation) and the landing page only in development.
+  // GraphiQL (the API's documentation), the landing page and introspection only in development.
   graphiql: isDev ? { title: 'FinCloud' } : false,
   landingPage: isDev,
+  disableIntrospection: isDev ? undefined : { disableIf: () => true },
+  // Unexpected errors become "Unexpected error." with no stack or message; dev shows the original error.
+  maskedErrors: { isDev },
 
   // Operation limits; suggestions ("did you mean ...") would reveal the schema to a guessing client.
-  maxDepth: 15,
-  maxTokens: 2000,
+  maxDepth: limits.depth,
+  maxTokens: limits.tokens,
   blockFieldSuggestions: !isDev,
+
+  plugins: (ctx) => {
+    apiKeys.log = ctx.log;
+    return [
+      // In this order, after the built-in JWT plugin: count the request, refuse a failed credential, then allow
+      // only public operations to anonymous callers.
+      useRateLimit({
+        redisUrl: env.FINCLOUD_REDIS_URL || undefined,
+        perUser: limits.userPerMinute,
+        perIp: limits.ipPerMinute,
+        clientAddress,
+        log: ctx.log,
+      }),
+      credentials.guard,
+      usePublicOperationsOnly(),
+      maxAliasesPlugin({ n: limits.aliases }) as GatewayPlugin,
+      maxDirectivesPlugin({ n: limits.directives }) as GatewayPlugin,
+      // Not the built-in demandControl: see src/operation-cost.ts.
+      useOperationCost({ maxCost: limits.cost, listSize: limits.listSize }),
+      ...(isDev ? [] : [useMaskSubgraphInternals({ log: ctx.log })]),
+    ];
+  },
 
   prometheus: { endpoint: '/metrics', metrics: true },
   // Built in: GET /healthcheck (the process is up) and GET /readiness (the supergraph is loaded and usable).

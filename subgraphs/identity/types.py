@@ -10,7 +10,7 @@ import strawberry
 from sqlalchemy import select
 from strawberry.scalars import JSON
 
-from fincloud.graphql import UserError
+from fincloud.graphql import UserError, parse_id
 from subgraphs.identity.context import Context
 from subgraphs.identity.models import ApiKey as ApiKeyRow
 from subgraphs.identity.models import AuditEvent as AuditEventRow
@@ -44,9 +44,9 @@ class Household:
 
     @classmethod
     async def resolve_reference(cls, info: strawberry.Info[Context, None], id: strawberry.ID) -> Household | None:
-        household_id = uuid.UUID(str(id))
-        role = info.context.viewer.role_in(household_id)
-        if role is None:
+        household_id = parse_id(id)
+        role = info.context.viewer.role_in(household_id) if household_id else None
+        if household_id is None or role is None:
             return None
         row = await info.context.loaders.household_by_id.load(household_id)
         return cls.from_row(row, role.value) if row else None
@@ -76,6 +76,15 @@ class User:
             created_at=row.created_at,
             email_verified=row.email_verified_at is not None,
         )
+
+    @classmethod
+    async def resolve_reference(cls, info: strawberry.Info[Context, None], id: strawberry.ID) -> User | None:
+        """Only the user themself: members see each other through `Household.members`."""
+        user_id = parse_id(id)
+        if user_id is None or user_id != info.context.viewer.user_id:
+            return None
+        row = await info.context.loaders.user_by_id.load(user_id)
+        return cls.from_row(row) if row else None
 
     @strawberry.field(description="The households this user belongs to, with their role in each.")
     async def households(self, info: strawberry.Info[Context, None]) -> list[Household]:

@@ -5,7 +5,7 @@ import strawberry
 from fincloud.graphql import AuthenticationError, UserError, ValidationError
 from subgraphs.identity.context import Context
 from subgraphs.identity.models import User
-from subgraphs.identity.mutations._common import ActionPayload
+from subgraphs.identity.mutations._common import ActionPayload, api_key_refusal
 from subgraphs.identity.mutations._tokens import set_cookies
 from subgraphs.identity.services.accounts import LastOwnerOfSharedHouseholdError, delete_user, verify_password
 
@@ -21,6 +21,8 @@ class AccountDeleteInput:
 async def account_delete(info: strawberry.Info[Context, None], input: AccountDeleteInput) -> ActionPayload:
     """Delete the signed-in user and every household they are alone in, with all its data. A household shared
     with others is left (its only owner must first make someone else an owner)."""
+    if refused := api_key_refusal(info.context.viewer):
+        return ActionPayload(errors=refused)
     errors: list[UserError] = []
     if input.confirmation != CONFIRMATION:
         errors.append(ValidationError(field="confirmation", message=f'type exactly "{CONFIRMATION}"'))

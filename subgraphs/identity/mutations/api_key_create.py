@@ -8,6 +8,7 @@ from fincloud.auth import Role
 from fincloud.db import utcnow
 from fincloud.graphql import NotFoundError, UserError, ValidationError, parse_id
 from subgraphs.identity.context import Context
+from subgraphs.identity.mutations._common import api_key_refusal
 from subgraphs.identity.mutations._tokens import client_ip
 from subgraphs.identity.services import api_keys
 from subgraphs.identity.services.audit import AuditKind, record
@@ -34,6 +35,8 @@ class ApiKeyCreatePayload:
 
 
 async def api_key_create(info: strawberry.Info[Context, None], input: ApiKeyCreateInput) -> ApiKeyCreatePayload:
+    if refused := api_key_refusal(info.context.viewer):
+        return ApiKeyCreatePayload(errors=refused)
     viewer = info.context.viewer
     household_id = parse_id(input.household_id)
     role = viewer.role_in(household_id) if household_id else None

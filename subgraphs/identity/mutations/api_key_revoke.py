@@ -5,6 +5,7 @@ import strawberry
 from fincloud.auth import Role
 from fincloud.graphql import NotFoundError, UserError, parse_id
 from subgraphs.identity.context import Context
+from subgraphs.identity.mutations._common import api_key_refusal
 from subgraphs.identity.mutations._tokens import client_ip
 from subgraphs.identity.services import api_keys
 from subgraphs.identity.services.audit import AuditKind, record
@@ -25,6 +26,8 @@ class ApiKeyRevokePayload:
 async def api_key_revoke(info: strawberry.Info[Context, None], input: ApiKeyRevokeInput) -> ApiKeyRevokePayload:
     """Revoke a key at once (the router stops accepting it within a minute). Owners revoke any key of their
     household; editors their own."""
+    if refused := api_key_refusal(info.context.viewer):
+        return ApiKeyRevokePayload(errors=refused)
     viewer = info.context.viewer
     key_id = parse_id(input.id)
     households = [h for h, role in viewer.households.items() if role in (Role.OWNER, Role.EDITOR)]

@@ -6,13 +6,15 @@ from fincloud.db import utcnow
 from fincloud.graphql import AuthenticationError, ValidationError
 from subgraphs.identity.context import Context
 from subgraphs.identity.models import User
-from subgraphs.identity.mutations._common import ActionPayload
+from subgraphs.identity.mutations._common import ActionPayload, api_key_refusal
 from subgraphs.identity.services import user_tokens
 from subgraphs.identity.services.mail import request_email
 
 
 async def email_verify_request(info: strawberry.Info[Context, None]) -> ActionPayload:
     """Email the signed-in user a link that confirms their address."""
+    if refused := api_key_refusal(info.context.viewer):
+        return ActionPayload(errors=refused)
     context = info.context
     session = context.session
     async with session.begin():

@@ -11,7 +11,7 @@ from fincloud.graphql import NotFoundError, UserError, ValidationError, parse_id
 from subgraphs.identity.context import Context
 from subgraphs.identity.models import Household as HouseholdRow
 from subgraphs.identity.models import User
-from subgraphs.identity.mutations._common import ActionPayload
+from subgraphs.identity.mutations._common import ActionPayload, api_key_refusal
 from subgraphs.identity.mutations._tokens import client_ip
 from subgraphs.identity.services import members
 from subgraphs.identity.services.audit import AuditKind, record
@@ -39,6 +39,8 @@ class InvitationCreateInput:
 
 async def invitation_create(info: strawberry.Info[Context, None], input: InvitationCreateInput) -> ActionPayload:
     """Email an invitation, valid for 7 days (owners only)."""
+    if refused := api_key_refusal(info.context.viewer):
+        return ActionPayload(errors=refused)
     viewer = info.context.viewer
     household_id = parse_id(input.household_id)
     if household_id is None or viewer.role_in(household_id) is None:
@@ -88,6 +90,8 @@ class InvitationAcceptPayload:
 async def invitation_accept(info: strawberry.Info[Context, None], token: str) -> InvitationAcceptPayload:
     """Join a household with the token from an invitation sent to your email address. Sign in again (or
     refresh) afterwards to get a token that names the new household."""
+    if refused := api_key_refusal(info.context.viewer):
+        return InvitationAcceptPayload(errors=refused)
     session = info.context.session
     async with session.begin():
         user = await session.get(User, info.context.viewer.user_id)
@@ -126,6 +130,8 @@ class MemberRoleChangeInput:
 
 async def member_role_change(info: strawberry.Info[Context, None], input: MemberRoleChangeInput) -> ActionPayload:
     """Change a member's role (owners only). A household always keeps at least one owner."""
+    if refused := api_key_refusal(info.context.viewer):
+        return ActionPayload(errors=refused)
     viewer = info.context.viewer
     household_id, user_id = parse_id(input.household_id), parse_id(input.user_id)
     if household_id is None or viewer.role_in(household_id) is None:
@@ -166,6 +172,8 @@ class MemberRemoveInput:
 
 async def member_remove(info: strawberry.Info[Context, None], input: MemberRemoveInput) -> ActionPayload:
     """Remove a member (owners), or leave a household (anyone, with their own id). The last owner cannot leave."""
+    if refused := api_key_refusal(info.context.viewer):
+        return ActionPayload(errors=refused)
     viewer = info.context.viewer
     household_id, user_id = parse_id(input.household_id), parse_id(input.user_id)
     if household_id is None or viewer.role_in(household_id) is None:

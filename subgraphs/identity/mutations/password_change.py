@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from fincloud.graphql import AuthenticationError, RateLimitedError, UserError, ValidationError
 from subgraphs.identity.context import Context
 from subgraphs.identity.models import User
-from subgraphs.identity.mutations._common import ActionPayload, password_errors
+from subgraphs.identity.mutations._common import ActionPayload, api_key_refusal, password_errors
 from subgraphs.identity.mutations._tokens import client_ip
 from subgraphs.identity.services import user_tokens
 from subgraphs.identity.services.accounts import normalize_email, set_password, verify_password
@@ -23,6 +23,8 @@ class PasswordChangeInput:
 
 async def password_change(info: strawberry.Info[Context, None], input: PasswordChangeInput) -> ActionPayload:
     """Change the password; every session, this one included, must sign in again."""
+    if refused := api_key_refusal(info.context.viewer):
+        return ActionPayload(errors=refused)
     errors: list[UserError] = password_errors(input.new_password)
     if errors:
         return ActionPayload(errors=errors)

@@ -36,6 +36,9 @@ async def logout(info: strawberry.Info[Context, None], input: LogoutInput | None
         user_id = link.user_id if link is not None else context.viewer.user_id
         if user_id is None:
             return LogoutPayload(ok=False, errors=[AuthenticationError(message="no session to end")])
+        if link is None and context.viewer.api_key_id is not None:
+            message = "sign in with your password: an API key cannot end its owner's sessions"
+            return LogoutPayload(ok=False, errors=[AuthenticationError(message=message)])
         if data.everywhere:
             await revoke_all(session=session, user_id=user_id)
             await record(session, AuditKind.LOGGED_OUT_EVERYWHERE, user_id=user_id, ip=client_ip(context))

@@ -126,3 +126,33 @@ async def test_the_audit_log_records_key_events_for_owners_only(runtime: Runtime
     editor = Viewer(user_id=viewer.user_id, households={household: Role.EDITOR})
     hidden = await execute(schema, Context(runtime=runtime, viewer=editor), AUDIT, h=str(household))
     assert hidden["auditLog"]["edges"] == []
+
+
+async def test_a_key_cannot_manage_its_owners_account_keys_or_members(runtime: Runtime, exchange: Any) -> None:
+    """Even a WRITE key is a script acting on data, not its owner signed in: credentials and members need her."""
+    viewer = await owner(runtime)
+    secret = (await create(runtime, viewer))["secret"]
+    key_viewer = await runtime.verifier.verify((await exchange(secret)).json()["token"])
+    assert key_viewer.api_key_id is not None
+    context = Context(runtime=runtime, viewer=key_viewer)
+    household = str(viewer.household_ids[0])
+    attempts = {
+        "apiKeyCreate": (CREATE, {"input": {"householdId": household, "name": "Another", "scope": "WRITE"}}),
+        "passwordChange": (
+            "mutation P($input: PasswordChangeInput!) { passwordChange(input: $input) { ok errors { message } } }",
+            {"input": {"currentPassword": "correct horse battery", "newPassword": "a brand new password"}},
+        ),
+        "invitationCreate": (
+            "mutation I($input: InvitationCreateInput!) { invitationCreate(input: $input) { ok errors { message } } }",
+            {"input": {"householdId": household, "email": "eve@example.com", "role": "OWNER"}},
+        ),
+    }
+    for field, (document, variables) in attempts.items():
+        refused = (await execute(schema, context, document, **variables))[field]
+        assert refused["errors"][0]["message"].startswith("sign in with your password"), field
+    everywhere = await execute(
+        schema, context, "mutation { logout(input: {everywhere: true}) { ok errors { message } } }"
+    )
+    assert everywhere["logout"]["ok"] is False
+    audit = await execute(schema, Context(runtime=runtime, viewer=viewer), AUDIT, h=household)
+    assert [e["node"]["kind"] for e in audit["auditLog"]["edges"]] == ["api_key_created", "registered"]
