@@ -1,5 +1,6 @@
 """The PWA's first slice in a real browser through the real stack: the built Next.js app, pointed at the router with
-`?api=`, signs a user in and lists their accounts with exact amounts."""
+`?api=`, signs a user in and lists their accounts with exact amounts. The session is the router's httpOnly cookies:
+it survives a reload, refreshes itself silently when the access token is gone, and ends with "Sign out"."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from urllib.parse import quote
+from typing import Any
+from urllib.parse import quote, urlsplit
 
 import httpx
 import pytest
@@ -161,6 +163,68 @@ async def test_sign_in_and_see_accounts_with_exact_balances(
     finally:
         await page.close()
     assert page_errors == []
+
+
+def _router_cookies(cookies: list[Any], router_url: str) -> dict[str, Any]:
+    host = urlsplit(router_url).hostname
+    return {c["name"]: c for c in cookies if c.get("domain", "").lstrip(".") == host}
+
+
+async def test_the_session_lives_in_httponly_cookies(
+    client: Client, stack: RunningStack, web_url: str, browser: Browser
+) -> None:
+    await client.register("Lin")
+    email = (await client.run("{ me { email } }"))["me"]["email"]
+    await make_account(client, "Household cash", "CASH", "7.05")
+
+    context = await browser.new_context()
+    page = await context.new_page()
+    try:
+        await page.goto(f"{web_url}/?api={quote(stack.router_url, safe='')}")
+        await page.get_by_label("Email").fill(email)
+        await page.get_by_label("Password").fill(PASSWORD)
+        await page.get_by_role("button", name="Sign in", exact=True).click()
+        await expect(page.get_by_role("row").filter(has_text="Household cash")).to_contain_text("7.05 EUR")
+
+        # The tokens are cookies no script can read, and nothing the page stores holds them.
+        cookies = _router_cookies(await context.cookies(), stack.router_url)
+        assert set(cookies) == {"fincloud_access", "fincloud_refresh"}
+        assert all(c["httpOnly"] and c["secure"] for c in cookies.values())
+        assert cookies["fincloud_refresh"]["sameSite"] == "Strict"
+        stored = await page.evaluate("() => JSON.stringify({...localStorage}) + JSON.stringify({...sessionStorage})")
+        assert cookies["fincloud_access"]["value"] not in stored
+        assert cookies["fincloud_refresh"]["value"] not in stored
+        assert await page.evaluate("() => document.cookie") == ""
+
+        # A reload (or a new tab) stays signed in.
+        await page.reload()
+        await expect(page.get_by_role("row").filter(has_text="Household cash")).to_contain_text("7.05 EUR")
+
+        # The access token expired: the app refreshes the cookies silently (rotating the refresh token).
+        old_refresh = cookies["fincloud_refresh"]["value"]
+        await context.clear_cookies(name="fincloud_access")
+        await page.reload()
+        await expect(page.get_by_role("row").filter(has_text="Household cash")).to_contain_text("7.05 EUR")
+        renewed = _router_cookies(await context.cookies(), stack.router_url)
+        assert "fincloud_access" in renewed
+        assert renewed["fincloud_refresh"]["value"] != old_refresh
+
+        # Signing out ends the session on the server: the cookies are gone and the old refresh token is dead.
+        await page.get_by_role("button", name="Sign out").click()
+        await expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+        assert _router_cookies(await context.cookies(), stack.router_url) == {}
+        await page.reload()
+        await expect(page.get_by_role("button", name="Sign in", exact=True)).to_be_visible()
+        reused = await client.http.post(
+            stack.router_url,
+            json={
+                "query": "mutation($t: String) { tokenRefresh(input: {refreshToken: $t}) { user { id } } }",
+                "variables": {"t": renewed["fincloud_refresh"]["value"]},
+            },
+        )
+        assert reused.json()["data"]["tokenRefresh"]["user"] is None
+    finally:
+        await context.close()
 
 
 async def test_create_an_account_from_the_sign_in_page(stack: RunningStack, web_url: str, browser: Browser) -> None:

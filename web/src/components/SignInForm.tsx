@@ -10,8 +10,6 @@ import type { Session } from "@/lib/session";
 // What both mutations answer; the generated Login and Register documents carry this fragment.
 graphql(`
   fragment AuthResult on AuthPayload {
-    token
-    expiresAt
     user {
       id
       email
@@ -71,7 +69,8 @@ export function SignInForm({ defaultApiUrl, onSignedIn }: { defaultApiUrl: strin
     setErrors([]);
     try {
       const client = createApiClient(url);
-      const credentials = { email: field("email").trim(), password: field("password") };
+      // The router answers with httpOnly session cookies; no token ever reaches this page's scripts.
+      const credentials = { email: field("email").trim(), password: field("password"), useCookies: true };
       const result =
         mode === "signIn"
           ? await client.mutation(LoginMutation, { input: credentials }).toPromise()
@@ -86,15 +85,10 @@ export function SignInForm({ defaultApiUrl, onSignedIn }: { defaultApiUrl: strin
         setErrors(["The server sent no answer."]);
       } else if (payload.errors.length > 0) {
         setErrors(payload.errors.map((e) => e.message));
-      } else if (payload.token && payload.user) {
-        onSignedIn({
-          apiUrl: url,
-          token: payload.token,
-          expiresAt: payload.expiresAt,
-          user: { name: payload.user.name, email: payload.user.email },
-        });
+      } else if (payload.user) {
+        onSignedIn({ apiUrl: url, user: { name: payload.user.name, email: payload.user.email } });
       } else {
-        setErrors(["The server sent no token."]);
+        setErrors(["The server did not sign you in."]);
       }
     } finally {
       setBusy(false);

@@ -15,15 +15,21 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AccountsDocument,
-    "\n  fragment AuthResult on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n": typeof types.AuthResultFragmentDoc,
+    "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Logout {\n    logout {\n      ok\n    }\n  }\n": typeof types.LogoutDocument,
+    "\n  fragment AuthResult on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n": typeof types.AuthResultFragmentDoc,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthResult\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthResult\n    }\n  }\n": typeof types.RegisterDocument,
+    "\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.SilentRefreshDocument,
 };
 const documents: Documents = {
     "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AccountsDocument,
-    "\n  fragment AuthResult on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n": types.AuthResultFragmentDoc,
+    "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n": types.MeDocument,
+    "\n  mutation Logout {\n    logout {\n      ok\n    }\n  }\n": types.LogoutDocument,
+    "\n  fragment AuthResult on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n": types.AuthResultFragmentDoc,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthResult\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthResult\n    }\n  }\n": types.RegisterDocument,
+    "\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n": types.SilentRefreshDocument,
 };
 
 /**
@@ -47,7 +53,15 @@ export function graphql(source: "\n  query Accounts($first: Int, $after: String)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuthResult on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment AuthResult on AuthPayload {\n    token\n    expiresAt\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Logout {\n    logout {\n      ok\n    }\n  }\n"): (typeof documents)["\n  mutation Logout {\n    logout {\n      ok\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuthResult on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment AuthResult on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -56,6 +70,10 @@ export function graphql(source: "\n  mutation Login($input: LoginInput!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthResult\n    }\n  }\n"): (typeof documents)["\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthResult\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -1,28 +1,23 @@
 /**
- * The signed-in session, kept for this browser tab only (sessionStorage): closing the tab signs out.
- * httpOnly cookies and refresh tokens replace this when the PWA grows past its first slice.
+ * What the app remembers between visits: which FinCloud server the user signed in to, and who they are, for the
+ * first paint. Nothing secret: the session itself lives in the router's httpOnly cookies, and the server is asked
+ * (`me`) before any of this is trusted.
  */
 
 export type Session = {
   apiUrl: string;
-  token: string;
-  /** ISO 8601 (UTC); null when the server did not say. */
-  expiresAt: string | null;
   user: { name: string; email: string };
 };
 
 const KEY = "fincloud.session";
 
-export function loadSession(storage: Storage, now: Date = new Date()): Session | null {
+export function loadSession(storage: Storage): Session | null {
   try {
     const raw = storage.getItem(KEY);
     if (!raw) return null;
-    const session = JSON.parse(raw) as Session;
-    if (session.expiresAt && new Date(session.expiresAt) <= now) {
-      storage.removeItem(KEY);
-      return null;
-    }
-    return session;
+    const session = JSON.parse(raw) as Partial<Session>;
+    if (typeof session.apiUrl !== "string" || typeof session.user?.email !== "string") return null;
+    return { apiUrl: session.apiUrl, user: { name: String(session.user.name ?? ""), email: session.user.email } };
   } catch {
     return null;
   }
