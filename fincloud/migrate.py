@@ -31,8 +31,9 @@ def alembic_config(subgraph: str, database_url: str) -> Config:
     return config
 
 
-def upgrade_all(database_url: str, *, revision: str = "head") -> None:
-    """Upgrade every subgraph's schema to ``revision``. Safe to run again: it is a no-op when up to date."""
+def upgrade_all(database_url: str, *, revision: str = "heads") -> None:
+    """Upgrade every subgraph's schema to ``revision`` (every branch head by default, so work merged from parallel
+    branches applies without a merge revision). Safe to run again: it is a no-op when up to date."""
     for subgraph in SUBGRAPHS:
         command.upgrade(alembic_config(subgraph, database_url), revision)
 
