@@ -1,0 +1,145 @@
+"""Date formats detected from a whole column of values, never guessed from one.
+
+A format is chosen only when it reads every date of the column and no other format that also reads them all
+gives different dates. ``01/02/2024`` alone fits DD/MM/YYYY and MM/DD/YYYY: that is ambiguous and the user
+chooses; a single ``13/02/2024`` in the column settles it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+__all__ = ["DATE_FORMATS", "DateDetection", "canonical_date_format", "detect_date_format", "parse_date"]
+
+DATE_FORMATS: dict[str, str] = {
+    "YYYY-MM-DD": "%Y-%m-%d",
+    "YYYY/MM/DD": "%Y/%m/%d",
+    "YYYY.MM.DD": "%Y.%m.%d",
+    "YYYYMMDD": "%Y%m%d",
+    "DD.MM.YYYY": "%d.%m.%Y",
+    "DD.MM.YY": "%d.%m.%y",
+    "DD/MM/YYYY": "%d/%m/%Y",
+    "MM/DD/YYYY": "%m/%d/%Y",
+    "DD/MM/YY": "%d/%m/%y",
+    "MM/DD/YY": "%m/%d/%y",
+    "DD-MM-YYYY": "%d-%m-%Y",
+    "MM-DD-YYYY": "%m-%d-%Y",
+    "DD-MM-YY": "%d-%m-%y",
+    "MM-DD-YY": "%m-%d-%y",
+    "DD MMM YYYY": "%d %b %Y",
+    "DD-MMM-YYYY": "%d-%b-%Y",
+    "DD-MMM-YY": "%d-%b-%y",
+    "MMM DD, YYYY": "%b %d, %Y",
+    "DD MMMM YYYY": "%d %B %Y",
+}
+"""Supported formats by label, in order of preference; one- or two-digit days and months are both accepted
+(``D/M/YY`` is ``DD/MM/YY``). Month names are English. Two-digit years 00-68 are 20xx, 69-99 19xx."""
+
+_ALIASES = {
+    "ISO": "YYYY-MM-DD",
+    "D/M/YY": "DD/MM/YY",
+    "M/D/YY": "MM/DD/YY",
+    "D/M/YYYY": "DD/MM/YYYY",
+    "M/D/YYYY": "MM/DD/YYYY",
+    "D.M.YYYY": "DD.MM.YYYY",
+    "D.M.YY": "DD.MM.YY",
+    "D-M-YYYY": "DD-MM-YYYY",
+    "M-D-YYYY": "MM-DD-YYYY",
+}
+_BY_PATTERN = {pattern: label for label, pattern in DATE_FORMATS.items()}
+_SHAPE = re.compile(r"^[0-9A-Za-z]+(?:[-./ ][0-9A-Za-z]+,?){0,2}$|^[A-Za-z]{3,9} \d{1,2}, \d{4}$")
+_TIME_SUFFIX = re.compile(
+    r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:\s?[AaPp][Mm])?(?:\s?(?:Z|[+-]\d{2}:?\d{2}))?)$"
+)
+
+
+def canonical_date_format(name: str) -> str:
+    """The ``DATE_FORMATS`` label for a label, an alias (``D/M/YY``, ``ISO``) or a strptime pattern."""
+    cleaned = name.strip()
+    upper = cleaned.upper()
+    if upper in DATE_FORMATS:
+        return upper
+    if upper in _ALIASES:
+        return _ALIASES[upper]
+    if cleaned in _BY_PATTERN:
+        return _BY_PATTERN[cleaned]
+    raise ValueError(f"unknown date format {name!r}; use one of {', '.join(DATE_FORMATS)}")
+
+
+def _date_part(value: str) -> str:
+    text = value.strip()
+    stripped = _TIME_SUFFIX.sub("", text)
+    return stripped or text
+
+
+def parse_date(value: str, date_format: str) -> date:
+    """The calendar date in ``value`` (a trailing time of day is ignored), read with a ``DATE_FORMATS`` label."""
+    text = _date_part(value)
+    if not text:
+        raise ValueError("the date is empty")
+    pattern = DATE_FORMATS[date_format]
+    if date_format == "YYYYMMDD" and not (len(text) == 8 and text.isdigit()):
+        raise ValueError(f"{value.strip()!r} is not a date in the format {date_format}")
+    if not _SHAPE.match(text):
+        raise ValueError(f"{value.strip()!r} is not a date in the format {date_format}")
+    try:
+        return datetime.strptime(text, pattern).date()
+    except ValueError:
+        raise ValueError(f"{value.strip()!r} is not a date in the format {date_format}") from None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class DateDetection:
+    """``chosen`` is the format to use (``None`` when ambiguous or nothing fits); ``candidates`` the formats that
+    read every value (when ambiguous, one per distinct reading), else the best partial fit."""
+
+    chosen: str | None
+    candidates: tuple[str, ...]
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.chosen is None and len(self.candidates) > 1
+
+
+def detect_date_format(values: Iterable[str], *, formats: Iterable[str] | None = None) -> DateDetection:
+    """The format that reads all ``values`` unambiguously (see the module docstring)."""
+    unique = sorted({_date_part(v) for v in values if v and v.strip()})
+    labels = list(formats) if formats is not None else list(DATE_FORMATS)
+    if not unique:
+        return DateDetection(chosen=None, candidates=())
+    readings: dict[str, tuple[date, ...]] = {}
+    partial: dict[str, int] = {}
+    for label in labels:
+        parsed: list[date] = []
+        for text in unique:
+            try:
+                parsed.append(parse_date(text, label))
+            except ValueError:
+                break
+        if len(parsed) == len(unique):
+            readings[label] = tuple(parsed)
+        else:
+            partial[label] = sum(1 for text in unique if _reads(text, label))
+    if not readings:
+        best = max(labels, key=lambda label: partial.get(label, 0))
+        return DateDetection(
+            chosen=best if partial.get(best) else None, candidates=(best,) if partial.get(best) else ()
+        )
+    distinct: dict[tuple[date, ...], str] = {}
+    for label, reading in readings.items():
+        distinct.setdefault(reading, label)
+    if len(distinct) == 1:
+        label = next(iter(readings))
+        return DateDetection(chosen=label, candidates=(label,))
+    return DateDetection(chosen=None, candidates=tuple(distinct.values()))
+
+
+def _reads(text: str, label: str) -> bool:
+    try:
+        parse_date(text, label)
+    except ValueError:
+        return False
+    return True
