@@ -3,7 +3,8 @@
 OFX 1.x leaves elements with values unclosed (``<CODE>0<SEVERITY>INFO</STATUS>``) and banks mix the styles
 (``anzcc.ofx`` has an XML declaration and unclosed leaves), so this is not an XML parser: an element followed
 by text is a leaf holding that text, an element followed by another tag is an aggregate, and an end tag closes
-the nearest open element of that name. Only the five XML entities and numeric character references are
+the nearest open element of that name; an "aggregate" left open when its parent closes was an empty leaf
+after all, and its would-be children are moved up. Only the five XML entities and numeric character references are
 expanded; DOCTYPEs, entity declarations, comments and processing instructions are skipped, never acted on.
 """
 
@@ -146,7 +147,7 @@ def parse_sgml(text: str, *, start: int = 0) -> list[Node]:
             settle_pending_as_empty()
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth].tag == name:
-                    del stack[depth:]
+                    _unwind(stack, depth)
                     break
             continue
         close_leaf()
@@ -168,3 +169,17 @@ def parse_sgml(text: str, *, start: int = 0) -> list[Node]:
     close_leaf()
     settle_pending_as_empty()
     return roots
+
+
+def _unwind(stack: list[Node], depth: int) -> None:
+    """Close ``stack[depth]``. Elements above it were never closed, so they were not aggregates but empty
+    SGML leaves (``<CURDEF><BANKACCTFROM>...``): they become empty and their would-be children move up to
+    where they belong."""
+    for k in range(len(stack) - 1, depth, -1):
+        node, parent = stack[k], stack[k - 1]
+        node.text = ""
+        if node.children:
+            position = next(i for i in range(len(parent.children) - 1, -1, -1) if parent.children[i] is node)
+            parent.children[position + 1 : position + 1] = node.children
+            node.children = []
+    del stack[depth:]

@@ -62,7 +62,7 @@ _DIRECTION_IN = {"bij", "h", "haben", "c", "cr", "credit", "crdt", "+", "in", "a
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": (
         "date", "booking date", "transaction date", "posting date", "posted date", "date posted", "trans date",
-        "txn date", "started date", "completed date", "buchungstag", "buchungsdatum", "datum", "buchung",
+        "txn date", "completed date", "buchungstag", "buchungsdatum", "datum", "buchung",
         "date operation", "date de l operation", "date comptable", "date de comptabilisation", "fecha",
         "fecha operacion", "fecha de operacion", "fecha contable", "f operacion", "boekdatum", "boekingsdatum",
         "transactiedatum",
@@ -345,21 +345,23 @@ def _trimmed_width(cells: Sequence[str]) -> int:
 
 
 def _sniff(text: str) -> tuple[str, int, int]:
-    """(delimiter, usual row width, rows of that width) over the first lines."""
+    """(delimiter, usual row width, rows of that width) over the first lines: the delimiter that splits the
+    most rows into the same number of columns, wider tables winning (``-4,50`` in a ``;`` file splits every
+    row in two on ``,`` too, but into far fewer columns)."""
     sample = "\n".join(text.splitlines()[:_SNIFF_LINES])
-    best = (",", 1, 0)
+    best, best_score = (",", 1, 0), 0
     for delimiter in DELIMITERS:
         try:
             records = _parse_records(sample, delimiter)
         except StatementError:
             continue
-        widths = Counter(_trimmed_width(r.cells) for r in records if not r.blank)
+        widths = Counter(len(r.cells) for r in records if not r.blank)
         wide = [(count, width) for width, count in widths.items() if width >= 2]
         if not wide:
             continue
-        count, width = max(wide)
-        if (count, width) > (best[2], best[1]):
-            best = (delimiter, width, count)
+        count, width = max(wide, key=lambda cw: (cw[0] * (cw[1] - 1), cw[1]))
+        if count * (width - 1) > best_score:
+            best, best_score = (delimiter, width, count), count * (width - 1)
     return best
 
 
@@ -409,8 +411,8 @@ def _find_header(records: list[_Record], width: int, *, has_header: bool | None)
     """(header index or None, first data index): the header is the row of the table's width naming known
     columns; else the first text-only row of that width followed by data; else there is none."""
     if not width:
-        width = max((_trimmed_width(r.cells) for r in records), default=0)
-    table_rows = [i for i, r in enumerate(records) if not r.blank and abs(_trimmed_width(r.cells) - width) <= 1]
+        width = Counter(len(r.cells) for r in records if not r.blank).most_common(1)[0][0] if records else 0
+    table_rows = [i for i, r in enumerate(records) if not r.blank and abs(len(r.cells) - width) <= 1]
     if not table_rows:
         return None, 0
     if has_header is not False:
