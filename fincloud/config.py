@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     CORS_ORIGINS: str = "http://localhost:3000,http://127.0.0.1:3000"
 
     DB_POOL_SIZE: int = 10
+    REPLICA_WAIT_SECONDS: float = Field(default=3.0, ge=0)
+    """How long a subgraph looks again for something another subgraph announced (an account created a moment ago
+    and linked at once) before answering "not found"; events arrive a few hundred milliseconds after commit.
+    An id that never arrives, another household's included, takes this long to refuse."""
+    REPLICA_POLL_SECONDS: float = Field(default=0.1, gt=0)
+    """How often it looks during that wait."""
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: Literal["json", "console"] | None = None
     """Unset → console in dev, JSON elsewhere."""

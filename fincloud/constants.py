@@ -41,5 +41,8 @@ def event_channel(topic: str) -> str:
 # Event topics: ``<subgraph>.<what happened>``.
 TOPIC_USER_REGISTERED = "identity.user_registered"
 TOPIC_TRANSACTION_CREATED = "budget.transaction_created"
+TOPIC_ACCOUNT_CHANGED = "budget.account_changed"
+"""An account was created or changed (or deleted: ``deleted: true``); the payload is what other subgraphs may keep
+of it (id, household, type, currency, archived, deleted), never its name or balance."""
 TOPIC_EMAIL_REQUESTED = "identity.email_requested"
 TOPIC_HOUSEHOLD_DELETED = "identity.household_deleted"

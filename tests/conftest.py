@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 import redis.asyncio as aioredis
+from arq import ArqRedis
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
@@ -26,6 +27,7 @@ from fincloud.config import Settings
 from fincloud.constants import SUBGRAPHS
 from fincloud.db import create_engine, make_sessionmaker
 from fincloud.embedded import EmbeddedPostgres, EmbeddedRedis
+from fincloud.jobs import create_job_pool
 from fincloud.migrate import upgrade_all
 from fincloud.service import Runtime
 from fincloud.storage import store_from_settings
@@ -183,6 +185,16 @@ async def runtime(settings: Settings, engine: AsyncEngine, signing_key: SigningK
         await redis.flushdb()
         await redis.aclose()
         await truncate_all(engine)
+
+
+@pytest.fixture
+async def pool(runtime: Runtime) -> AsyncIterator[ArqRedis]:
+    """The job queue, empty at the start and the end of the test."""
+    pool = await create_job_pool(runtime.settings.REDIS_URL or "")
+    await pool.flushdb()
+    yield pool
+    await pool.flushdb()
+    await pool.aclose()
 
 
 def viewer_of(user_id: uuid.UUID | str, *households: tuple[uuid.UUID | str, str]) -> Viewer:

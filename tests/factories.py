@@ -7,13 +7,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
+from arq import ArqRedis
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from fincloud.auth import Role, Viewer
+from fincloud.constants import ARQ_QUEUE
 from fincloud.money import Money
+from fincloud.service import Runtime
 from subgraphs.budget.models import Account
 from subgraphs.budget.services.ledger import AccountKind, NewAccount, create_account
+from workers.main import WorkerSettings
+from workers.outbox import make_relay
 
 
 def make_viewer(*roles: Role, user_id: uuid.UUID | None = None) -> Viewer:
@@ -28,13 +33,27 @@ async def make_account(
     name: str = "Checking",
     currency: str = "EUR",
     opening: str = "0",
+    kind: AccountKind = AccountKind.CHECKING,
 ) -> Account:
     async with session.begin():
         return await create_account(
             session=session,
             household_id=household_id,
-            data=NewAccount(name=name, kind=AccountKind.CHECKING, opening_balance=Money(Decimal(opening), currency)),
+            data=NewAccount(name=name, kind=kind, opening_balance=Money(Decimal(opening), currency)),
         )
+
+
+async def deliver_events(runtime: Runtime, pool: ArqRedis, schema: str = "budget") -> list[str]:
+    """What the worker does, once: relay ``schema``'s committed events, run every job they enqueued (through
+    ``workers/routes.py`` and ``WorkerSettings.functions``), and empty the queue. Returns the jobs run, in order."""
+    await make_relay({"redis": pool, "engine": runtime.engine}).relay_schema(schema)
+    functions = {function.__name__: function for function in WorkerSettings.functions}
+    ran = []
+    for job in sorted(await pool.queued_jobs(queue_name=ARQ_QUEUE), key=lambda job: job.enqueue_time):
+        await functions[job.function]({"sessionmaker": runtime.sessionmaker}, *job.args)
+        ran.append(job.function)
+    await pool.flushdb()
+    return ran
 
 
 @contextmanager

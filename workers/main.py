@@ -17,6 +17,7 @@ from fincloud.jobs import deserialize_job, serialize_job
 from workers.dispatch import inbox_on_transaction_created
 from workers.outbox import make_relay, outbox_sweep
 from workers.purge import purge_household
+from workers.replicas import portfolio_on_account_changed
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions = [inbox_on_transaction_created, purge_household]
+    functions = [inbox_on_transaction_created, portfolio_on_account_changed, purge_household]
     cron_jobs = [cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60)]
     on_startup = startup
     on_shutdown = shutdown

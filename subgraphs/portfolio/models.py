@@ -36,3 +36,19 @@ class Portfolio(Base):
         Index("ix_portfolios_household_created", "household_id", "created_at", "id"),
         Index("uq_portfolios_household_account", "household_id", "account_id", unique=True),
     )
+
+
+class BudgetAccount(Base):
+    """What portfolio knows of a budget account: a replica kept from budget's ``budget.account_changed`` events
+    (portfolio never reads budget's tables). Eventually consistent: a new account appears here a moment after
+    budget commits it. ``changed_at`` is the ``occurred_at`` of the event applied last; an older one is ignored."""
+
+    __tablename__ = "budget_accounts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    household_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    currency: Mapped[str] = mapped_column(String(3))
+    archived: Mapped[bool] = mapped_column()
+    deleted: Mapped[bool] = mapped_column()
+    changed_at: Mapped[datetime] = mapped_column()

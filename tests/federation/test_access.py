@@ -400,8 +400,6 @@ ATTACKS: dict[str, list[Attack]] = {
                  portfolioCreate(input: $input) { portfolio { id } errors { __typename message } } }""",
             Refused.NOT_FOUND,
             lambda v: {"input": {"accountId": v.account_id, "name": "Squatter", "baseCurrency": "EUR"}},
-            known_gap="portfolioCreate links a portfolio to any account id, Alice's included: portfolio cannot "
-            "see budget's accounts (no account events yet), so it cannot check the account is in the household",
         ),
     ],
     "Mutation.apiKeyCreate": [
@@ -1026,7 +1024,7 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             "accountCreate",
             "account",
             name=secret("Alicebank"),
-            type="CHECKING",
+            type="INVESTMENT",  # her portfolio's cash account
             currency="EUR",
             openingBalance="7319.53",
         )
@@ -1097,7 +1095,9 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         )
         ledger = Ledger(stack, engine, alice, victim)
         await ledger.settle()
-        view, _ = ledger.baseline or ({}, {})
+        view, rows = ledger.baseline or ({}, {})
+        # Portfolio's replica of her account (linked above, so already delivered) is among the rows watched.
+        assert rows["portfolio.budget_accounts.household_id"].startswith("1:"), rows
         victim.inbox_item_id = view["inbox"]["edges"][0]["node"]["id"]
         victim.audit_event_id = view["auditLog"]["edges"][0]["node"]["id"]
         cursors = await alice.run(

@@ -45,9 +45,11 @@ subscription {
 }"""
 
 
-async def make_account(client: Client, name: str = "Joint checking", opening: str = "100.00") -> str:
+async def make_account(
+    client: Client, name: str = "Joint checking", opening: str = "100.00", type_: str = "CHECKING"
+) -> str:
     data = await client.run(
-        ACCOUNT_CREATE, input={"name": name, "type": "CHECKING", "currency": "EUR", "openingBalance": opening}
+        ACCOUNT_CREATE, input={"name": name, "type": type_, "currency": "EUR", "openingBalance": opening}
     )
     assert data["accountCreate"]["errors"] == []
     return str(data["accountCreate"]["account"]["id"])
@@ -55,7 +57,8 @@ async def make_account(client: Client, name: str = "Joint checking", opening: st
 
 async def test_one_query_crosses_budget_and_portfolio(client: Client) -> None:
     await client.register()
-    account_id = await make_account(client)
+    # Linked at once: portfolio waits for budget's account event to reach it.
+    account_id = await make_account(client, "Brokerage cash", type_="INVESTMENT")
     created = await client.run(
         PORTFOLIO_CREATE, input={"name": "Retirement", "baseCurrency": "EUR", "accountId": account_id}
     )
@@ -72,9 +75,9 @@ async def test_one_query_crosses_budget_and_portfolio(client: Client) -> None:
     assert data["accounts"]["edges"] == [
         {
             "node": {
-                "name": "Joint checking",
+                "name": "Brokerage cash",
                 "balance": {"amount": "99.70", "currency": "EUR"},
-                "portfolio": {"name": "Retirement", "baseCurrency": "EUR", "account": {"name": "Joint checking"}},
+                "portfolio": {"name": "Retirement", "baseCurrency": "EUR", "account": {"name": "Brokerage cash"}},
             }
         }
     ]

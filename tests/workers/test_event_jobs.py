@@ -2,34 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import AsyncIterator
 from decimal import Decimal
 
-import pytest
 from arq.connections import ArqRedis
 from sqlalchemy import func, select
 
 from fincloud.constants import ARQ_QUEUE, TOPIC_HOUSEHOLD_DELETED
 from fincloud.events import Event, write_event
-from fincloud.jobs import create_job_pool
 from fincloud.service import Runtime
 from subgraphs.budget.models import Account, Transaction
 from subgraphs.budget.services.ledger import NewTransaction, create_transaction
 from subgraphs.identity.models import outbox as identity_outbox
 from subgraphs.notification.models import InboxItem
-from tests.factories import make_account
+from subgraphs.portfolio.models import BudgetAccount
+from tests.factories import deliver_events, make_account
 from workers.dispatch import inbox_on_transaction_created
 from workers.outbox import make_relay
 from workers.purge import purge_household
-
-
-@pytest.fixture
-async def pool(runtime: Runtime) -> AsyncIterator[ArqRedis]:
-    pool = await create_job_pool(runtime.settings.REDIS_URL or "")
-    await pool.flushdb()
-    yield pool
-    await pool.flushdb()
-    await pool.aclose()
 
 
 async def record_one(runtime: Runtime) -> uuid.UUID:
@@ -50,16 +39,16 @@ async def test_a_transaction_event_enqueues_its_job_once_and_the_job_fills_the_i
 ) -> None:
     household = await record_one(runtime)
     relay = make_relay({"redis": pool, "engine": runtime.engine})
-    assert await relay.relay_schema("budget") == 1
+    assert await relay.relay_schema("budget") == 2  # the account's event, then the transaction's
 
     jobs = await pool.queued_jobs(queue_name=ARQ_QUEUE)
-    [job] = jobs
-    assert job.function == "inbox_on_transaction_created"
+    assert sorted(job.function for job in jobs) == ["inbox_on_transaction_created", "portfolio_on_account_changed"]
+    [job] = [job for job in jobs if job.function == "inbox_on_transaction_created"]
 
     # Redelivery of the same event (a relay crash after enqueueing) must not double the job or the inbox item.
     [event_json] = job.args
     await relay._dispatch(Event.from_json(event_json))
-    assert len(await pool.queued_jobs(queue_name=ARQ_QUEUE)) == 1
+    assert len(await pool.queued_jobs(queue_name=ARQ_QUEUE)) == 2
 
     ctx = {"sessionmaker": runtime.sessionmaker}
     assert await inbox_on_transaction_created(ctx, event_json) is True
@@ -73,10 +62,11 @@ async def test_a_transaction_event_enqueues_its_job_once_and_the_job_fills_the_i
 
 async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Runtime, pool: ArqRedis) -> None:
     doomed, kept = await record_one(runtime), await record_one(runtime)
+    assert (
+        sorted(await deliver_events(runtime, pool))
+        == ["inbox_on_transaction_created"] * 2 + ["portfolio_on_account_changed"] * 2
+    )
     relay = make_relay({"redis": pool, "engine": runtime.engine})
-    await relay.relay_schema("budget")
-    for job in await pool.queued_jobs(queue_name=ARQ_QUEUE):
-        await inbox_on_transaction_created({"sessionmaker": runtime.sessionmaker}, job.args[0])
     async with runtime.sessionmaker() as session, session.begin():
         await write_event(
             session,
@@ -90,10 +80,10 @@ async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Run
     [job] = await pool.queued_jobs(queue_name=ARQ_QUEUE)
     assert job.function == "purge_household"
     ctx = {"sessionmaker": runtime.sessionmaker}
-    assert await purge_household(ctx, job.args[0]) == 3  # account, transaction, inbox item
+    assert await purge_household(ctx, job.args[0]) == 4  # account, transaction, inbox item, account replica
     assert await purge_household(ctx, job.args[0]) == 0
     async with runtime.sessionmaker() as session:
-        for model in (Account, Transaction, InboxItem):
+        for model in (Account, Transaction, InboxItem, BudgetAccount):
             households = set(await session.scalars(select(model.household_id)))
             assert households == {kept}, model
         assert await session.scalar(select(func.count()).select_from(Account)) == 1

@@ -15,6 +15,7 @@ from fincloud.constants import TOPIC_TRANSACTION_CREATED
 from fincloud.events import write_event
 from fincloud.money import Money
 from subgraphs.budget.models import Account, Transaction, outbox
+from subgraphs.budget.services.account_events import write_account_changed
 
 __all__ = ["AccountKind", "NewAccount", "NewTransaction", "create_account", "create_transaction"]
 
@@ -52,6 +53,7 @@ class AccountNotFoundError(LookupError):
 
 
 async def create_account(*, session: AsyncSession, household_id: uuid.UUID, data: NewAccount) -> Account:
+    """Add an account, and its ``budget.account_changed`` event, in the caller's transaction."""
     account = Account(
         household_id=household_id,
         name=data.name,
@@ -61,6 +63,7 @@ async def create_account(*, session: AsyncSession, household_id: uuid.UUID, data
     )
     session.add(account)
     await session.flush()
+    await write_account_changed(session=session, account=account)
     return account
 
 

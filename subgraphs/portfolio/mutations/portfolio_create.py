@@ -5,7 +5,13 @@ import strawberry
 from fincloud.graphql import NotFoundError, UserError, ValidationError, parse_id
 from fincloud.money import MoneyError, normalize_currency
 from subgraphs.portfolio.context import Context
-from subgraphs.portfolio.services.portfolios import AccountTakenError, create_portfolio
+from subgraphs.portfolio.services.budget_accounts import wait_for_account
+from subgraphs.portfolio.services.portfolios import (
+    AccountNotFoundError,
+    AccountTakenError,
+    AccountTypeError,
+    create_portfolio,
+)
 from subgraphs.portfolio.types import Portfolio
 
 
@@ -14,7 +20,8 @@ class PortfolioCreateInput:
     name: str = strawberry.field(description="Display name, 1 to 200 characters.")
     base_currency: str = strawberry.field(description="ISO 4217 currency performance is reported in.")
     account_id: strawberry.ID | None = strawberry.field(
-        default=None, description="The budget account holding the portfolio's cash."
+        default=None,
+        description="The budget account holding the portfolio's cash: an `INVESTMENT` account of the same household.",
     )
     household_id: strawberry.ID | None = strawberry.field(
         default=None, description="Owning household; defaults to the viewer's first household."
@@ -51,12 +58,27 @@ async def portfolio_create(info: strawberry.Info[Context, None], input: Portfoli
             errors.append(NotFoundError(field="accountId", message="no such account"))
     if errors or household_id is None:
         return PortfolioCreatePayload(errors=errors)
+    if account_id is not None:
+        # Portfolio learns of budget's accounts from events, a moment after budget commits them: an account
+        # created just now may not be known yet. Wait for it (no transaction open) before calling it missing.
+        settings = info.context.runtime.settings
+        await wait_for_account(
+            sessionmaker=info.context.runtime.sessionmaker,
+            household_id=household_id,
+            account_id=account_id,
+            wait_seconds=settings.REPLICA_WAIT_SECONDS,
+            poll_seconds=settings.REPLICA_POLL_SECONDS,
+        )
     session = info.context.session
     try:
         async with session.begin():
             row = await create_portfolio(
                 session=session, household_id=household_id, name=name, base_currency=currency, account_id=account_id
             )
+    except AccountNotFoundError:
+        return PortfolioCreatePayload(errors=[NotFoundError(field="accountId", message="no such account")])
+    except AccountTypeError:
+        return PortfolioCreatePayload(errors=[ValidationError(field="accountId", message="link an investment account")])
     except AccountTakenError:
         return PortfolioCreatePayload(
             errors=[ValidationError(field="accountId", message="this account already backs a portfolio")]

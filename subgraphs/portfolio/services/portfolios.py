@@ -8,8 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.portfolio.models import Portfolio
+from subgraphs.portfolio.services.budget_accounts import INVESTMENT, find_account
 
-__all__ = ["AccountTakenError", "create_portfolio"]
+__all__ = ["AccountNotFoundError", "AccountTakenError", "AccountTypeError", "create_portfolio"]
+
+
+class AccountNotFoundError(LookupError):
+    """No such account in the household, as far as portfolio's replica of budget's accounts knows."""
+
+
+class AccountTypeError(ValueError):
+    """The account is not an investment account."""
 
 
 class AccountTakenError(Exception):
@@ -24,7 +33,19 @@ async def create_portfolio(
     base_currency: str,
     account_id: uuid.UUID | None,
 ) -> Portfolio:
+    """Add a portfolio to the household, optionally backed by one of the household's investment accounts.
+
+    The account is checked against portfolio's replica of budget's accounts (``budget_accounts``): an account
+    that is unknown, deleted or another household's raises ``AccountNotFoundError``; one that is not an
+    investment account, ``AccountTypeError``; one that already backs a portfolio, ``AccountTakenError``. The
+    replica lags budget slightly: callers that may be ahead of it wait with ``wait_for_account`` first.
+    """
     if account_id is not None:
+        account = await find_account(session=session, household_id=household_id, account_id=account_id)
+        if account is None:
+            raise AccountNotFoundError(account_id)
+        if account.type != INVESTMENT:
+            raise AccountTypeError(account_id)
         taken = await session.scalar(
             select(Portfolio.id).where(Portfolio.household_id == household_id, Portfolio.account_id == account_id)
         )

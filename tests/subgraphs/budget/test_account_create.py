@@ -1,13 +1,20 @@
 from __future__ import annotations
 
+import uuid
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.auth import Role
+from fincloud.constants import TOPIC_ACCOUNT_CHANGED
+from fincloud.money import Money
 from fincloud.service import Runtime
 from subgraphs.budget.context import Context
-from subgraphs.budget.models import Account
+from subgraphs.budget.models import Account, outbox
 from subgraphs.budget.schema import schema
+from subgraphs.budget.services.ledger import AccountKind, NewAccount, create_account
 from tests.conftest import execute
 from tests.factories import make_viewer
 
@@ -26,6 +33,11 @@ async def count_accounts(runtime: Runtime) -> int:
         return int(await session.scalar(select(func.count()).select_from(Account)) or 0)
 
 
+async def count_events(runtime: Runtime) -> int:
+    async with runtime.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(outbox)) or 0)
+
+
 async def test_creates_an_account_in_the_viewers_household(runtime: Runtime) -> None:
     viewer = make_viewer()
     data = await execute(
@@ -41,6 +53,44 @@ async def test_creates_an_account_in_the_viewers_household(runtime: Runtime) -> 
     assert payload["account"]["currency"] == "EUR"
     assert payload["account"]["openingBalance"] == {"amount": "1234.50", "currency": "EUR"}
     assert payload["account"]["balance"] == {"amount": "1234.50", "currency": "EUR"}
+
+
+async def test_a_new_account_is_announced_to_other_subgraphs_in_the_same_transaction(runtime: Runtime) -> None:
+    viewer = make_viewer()
+    data = await execute(
+        schema,
+        Context(runtime=runtime, viewer=viewer),
+        ACCOUNT_CREATE,
+        input={"name": "Brokerage", "type": "INVESTMENT", "currency": "usd", "openingBalance": "99.99"},
+    )
+    account = data["accountCreate"]["account"]
+    async with runtime.sessionmaker() as session:
+        [event] = (await session.execute(select(outbox))).all()
+    assert event.topic == TOPIC_ACCOUNT_CHANGED
+    assert str(event.household_id) == account["householdId"]
+    assert event.published_at is None  # the worker's relay delivers it
+    assert event.payload == {  # no name, no balance: only what another subgraph may rely on
+        "account_id": account["id"],
+        "household_id": account["householdId"],
+        "type": "investment",
+        "currency": "USD",
+        "archived": False,
+        "deleted": False,
+    }
+
+
+async def test_an_account_rolled_back_leaves_no_event(session: AsyncSession) -> None:
+    with pytest.raises(RuntimeError):
+        async with session.begin():
+            await create_account(
+                session=session,
+                household_id=uuid.uuid4(),
+                data=NewAccount(name="Doomed", kind=AccountKind.INVESTMENT, opening_balance=Money(Decimal(0), "EUR")),
+            )
+            assert await session.scalar(select(func.count()).select_from(outbox)) == 1
+            raise RuntimeError("the transaction fails after the account was written")
+    assert await session.scalar(select(func.count()).select_from(outbox)) == 0
+    assert await session.scalar(select(func.count()).select_from(Account)) == 0
 
 
 @pytest.mark.parametrize(
@@ -65,6 +115,7 @@ async def test_bad_input_is_a_typed_error_and_creates_nothing(
     assert message in error["message"]
     assert data["accountCreate"]["account"] is None
     assert await count_accounts(runtime) == 0
+    assert await count_events(runtime) == 0
 
 
 async def test_a_float_amount_is_refused_by_the_decimal_scalar(runtime: Runtime) -> None:
