@@ -100,7 +100,7 @@ def parse_amount_text(text: str, *, decimal_separator: str) -> tuple[Decimal, st
     bare, negative, currency = _strip_decorations(text)
     if not _NUMBER[decimal_separator].match(bare):
         other = "," if decimal_separator == "." else "."
-        hint = f" (with '{decimal_separator}' as decimal separator)" if _NUMBER[other].match(bare) else ""
+        hint = f" (it would be one with '{other}' as the decimal separator)" if _NUMBER[other].match(bare) else ""
         raise AmountError(f"{text.strip()!r} is not an amount{hint}")
     digits = "".join(ch for ch in bare if ch.isdigit() or ch == decimal_separator).replace(decimal_separator, ".")
     if digits.endswith("."):

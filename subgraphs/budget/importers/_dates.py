@@ -105,41 +105,29 @@ class DateDetection:
 
 
 def detect_date_format(values: Iterable[str], *, formats: Iterable[str] | None = None) -> DateDetection:
-    """The format that reads all ``values`` unambiguously (see the module docstring)."""
-    unique = sorted({_date_part(v) for v in values if v and v.strip()})
+    """The format that reads all ``values`` unambiguously (see the module docstring).
+
+    Values no format can read (a "Closing balance" footer, a typo) do not take part: the rows holding them fail
+    on their own. When no format reads every remaining value, the one reading most is chosen, unless another
+    reads as many.
+    """
     labels = list(formats) if formats is not None else list(DATE_FORMATS)
-    if not unique:
-        return DateDetection(chosen=None, candidates=())
-    readings: dict[str, tuple[date, ...]] = {}
-    partial: dict[str, int] = {}
-    for label in labels:
-        parsed: list[date] = []
-        for text in unique:
+    unique = sorted({_date_part(v) for v in values if v and v.strip()})
+    readings: dict[str, dict[str, date]] = {label: {} for label in labels}
+    for text in unique:
+        for label in labels:
             try:
-                parsed.append(parse_date(text, label))
+                readings[label][text] = parse_date(text, label)
             except ValueError:
-                break
-        if len(parsed) == len(unique):
-            readings[label] = tuple(parsed)
-        else:
-            partial[label] = sum(1 for text in unique if _reads(text, label))
-    if not readings:
-        best = max(labels, key=lambda label: partial.get(label, 0))
-        return DateDetection(
-            chosen=best if partial.get(best) else None, candidates=(best,) if partial.get(best) else ()
-        )
-    distinct: dict[tuple[date, ...], str] = {}
-    for label, reading in readings.items():
-        distinct.setdefault(reading, label)
+                continue
+    readable = {text for reading in readings.values() for text in reading}
+    if not readable:
+        return DateDetection(chosen=None, candidates=())
+    most = max(len(reading) for reading in readings.values())
+    best = [label for label in labels if len(readings[label]) == most]
+    distinct: dict[tuple[tuple[str, date], ...], str] = {}
+    for label in best:
+        distinct.setdefault(tuple(sorted(readings[label].items())), label)
     if len(distinct) == 1:
-        label = next(iter(readings))
-        return DateDetection(chosen=label, candidates=(label,))
+        return DateDetection(chosen=best[0], candidates=(best[0],))
     return DateDetection(chosen=None, candidates=tuple(distinct.values()))
-
-
-def _reads(text: str, label: str) -> bool:
-    try:
-        parse_date(text, label)
-    except ValueError:
-        return False
-    return True

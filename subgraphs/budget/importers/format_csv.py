@@ -72,7 +72,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "date valeur", "fecha valor", "rentedatum",
     ),
     "amount": (
-        "amount", "transaction amount", "betrag", "umsatz", "montant", "importe", "bedrag", "sum", "value",
+        "amount", "transaction amount", "betrag", "umsatz", "montant", "importe", "bedrag",
     ),
     "direction": (
         "af bij", "debit credit", "credit debit", "soll haben", "cr dr", "dr cr", "credit debit indicator",
@@ -88,7 +88,9 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "eingang", "einnahmen", "gutschrift", "montant credit", "abono", "abonos", "haber", "bij",
         "bijschrijving", "inkomsten",
     ),
-    "currency": ("currency", "ccy", "currency code", "wahrung", "waehrung", "devise", "moneda", "divisa", "munt"),
+    "currency": (
+        "currency", "ccy", "currency code", "wahrung", "waehrung", "devise", "moneda", "divisa", "munt", "muntsoort",
+    ),
     "reference": (
         "reference", "ref", "bank reference", "transaction id", "transaction reference", "referenz",
         "kundenreferenz", "end to end referenz", "referencia", "reference de l operation", "referentie",
@@ -320,7 +322,9 @@ class _Table:
         return [r.cells[index] for r in self.records if not r.blank and index < len(r.cells)]
 
 
-def _parse_records(text: str, delimiter: str, *, limit: int | None = None) -> list[_Record]:
+def _parse_records(text: str, delimiter: str, *, whole_file: bool = False) -> list[_Record]:
+    """The records with the line each starts on. For the whole file, an unbalanced ``"`` (a quote opened and
+    never closed, which would swallow every line after it into one cell) fails with the line it opens on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     records: list[_Record] = []
     last = 0
@@ -328,12 +332,17 @@ def _parse_records(text: str, delimiter: str, *, limit: int | None = None) -> li
         for cells in reader:
             records.append(_Record(line=last + 1, cells=cells))
             last = reader.line_num
-            if limit is not None and len(records) >= limit:
-                break
     except csv.Error as exc:
         raise StatementError(
             f"line {last + 1}: the CSV cannot be read ({exc}); is a quote left open?", code=ErrorCode.INVALID_FILE
         ) from None
+    if whole_file and text.count('"') % 2:
+        opened = next((r.line for r in reversed(records) if any("\n" in c or "\r" in c for c in r.cells)), None)
+        where = f"line {opened}" if opened else "the file"
+        raise StatementError(
+            f'{where}: a quote (") is opened and never closed, so the lines after it cannot be read',
+            code=ErrorCode.INVALID_FILE,
+        )
     return records
 
 
@@ -387,7 +396,7 @@ def _read_table(data: bytes, mapping: CsvMapping | None) -> _Table:
                 "no columns found: the file does not look like a CSV with ',', ';', tab or '|' between values",
                 code=ErrorCode.INVALID_FILE,
             )
-    records = _parse_records(text, delimiter)
+    records = _parse_records(text, delimiter, whole_file=True)
     if mapping is not None and mapping.skip_rows is not None:
         start = next((i for i, r in enumerate(records) if r.line > mapping.skip_rows), len(records))
         while start < len(records) and records[start].blank:
@@ -505,9 +514,12 @@ def _propose(table: _Table) -> tuple[CsvMapping | None, list[str]]:
                 ),
                 reverse=True,
             )
-            for _score, negative_index in ranked:
+            for score, negative_index in ranked:
                 index = -negative_index
-                if fits(name, index):
+                # a date or amount column named exactly so is trusted (its bad values become row errors, which
+                # say more than "map the columns"); any other match must also hold values that fit
+                trusted = score == 3 and name in ("date", "amount", "debit", "credit")
+                if trusted or fits(name, index):
                     chosen[name] = index
                     used.add(index)
                     break
