@@ -156,7 +156,8 @@ def fuzzy_fingerprint(row: TransactionLike, *, source: str | None = None) -> Fin
 
 def payee_similarity(a: Fingerprint, b: Fingerprint) -> float | None:
     """0..1, or ``None`` when either side has no text. The best of: the words of one contained in the other
-    (``"amazon"`` in ``"amazon marketplace"``: 0.9), word overlap, and character similarity."""
+    (``"amazon"`` in ``"amazon marketplace"``: 0.9), the same leading word of three letters or more
+    (``"rewe markt"`` and ``"rewe sagt danke"``: 0.7), word overlap, and character similarity."""
     if not a.texts or not b.texts:
         return None
     best = 0.0
@@ -165,12 +166,18 @@ def payee_similarity(a: Fingerprint, b: Fingerprint) -> float | None:
             lw, rw = set(left.split()), set(right.split())
             short, long = (lw, rw) if len(lw) <= len(rw) else (rw, lw)
             contained = 0.9 if short and short <= long and any(len(w) >= 3 for w in short) else 0.0
+            leading = 0.7 if _leading_word(left) and _leading_word(left) == _leading_word(right) else 0.0
             overlap = len(lw & rw) / len(lw | rw)
             ratio = SequenceMatcher(None, left, right, autojunk=False).ratio()
-            best = max(best, contained, overlap, ratio)
+            best = max(best, contained, leading, overlap, ratio)
             if best >= 1.0:
                 return 1.0
     return best
+
+
+def _leading_word(text: str) -> str | None:
+    first = text.split(" ", 1)[0]
+    return first if len(first) >= 3 else None
 
 
 class MatchStatus(StrEnum):
