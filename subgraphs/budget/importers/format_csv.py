@@ -453,7 +453,7 @@ def _match_score(header: str, words: set[str]) -> int:
 def _currency_hint(header: str) -> str | None:
     if "€" in header:
         return "EUR"
-    for token in re.findall(r"\b[A-Za-z]{3}\b", header):
+    for token in re.findall(r"\b[A-Z]{3}\b", header):
         try:
             return currency_code(token)
         except ValueError:
@@ -539,7 +539,6 @@ def _propose(table: _Table) -> tuple[CsvMapping | None, list[str]]:
                 chosen["amount"] = index
             elif not _mostly([_amount_like(v) for v in present]) and not _date_like(column):
                 memo.append(index)
-        used = set(chosen.values())
     if "amount" in chosen:
         chosen.pop("debit", None)
         chosen.pop("credit", None)
@@ -558,13 +557,9 @@ def _propose(table: _Table) -> tuple[CsvMapping | None, list[str]]:
         name = headers[index]
         return name if table.header is not None and name and counts[name] == 1 else index
 
-    mapping = CsvMapping(
-        **{name: ref(index) for name, index in chosen.items()},  # type: ignore[arg-type]
-        memo=tuple(ref(i) for i in memo),
-        delimiter=table.delimiter,
-        has_header=table.header is not None,
-    )
-    return mapping, problems
+    proposal: dict[str, object] = {name: ref(index) for name, index in chosen.items()}
+    proposal.update(memo=[ref(i) for i in memo], delimiter=table.delimiter, has_header=table.header is not None)
+    return CsvMapping.from_json(proposal), problems
 
 
 def _resolve(mapping: CsvMapping, table: _Table) -> dict[str, int]:

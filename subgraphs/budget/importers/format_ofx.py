@@ -63,8 +63,7 @@ class OfxImporter:
         match = re.search(r"<OFX\s*>", text, re.IGNORECASE)
         if match is None:
             raise StatementError("this is not an OFX file: it has no <OFX> element", code=ErrorCode.INVALID_FILE)
-        roots = [node for node in parse_sgml(text, start=match.start()) if node.tag == "OFX"]
-        root = roots[0]
+        root = parse_sgml(text, start=match.start())[0]
         _check_signon(root)
         reader = _Reader(options=options)
         accounts: list[StatementAccount] = []
@@ -75,8 +74,10 @@ class OfxImporter:
                 warnings.append(_investment_notice(node))
                 continue
             accounts.append(reader.account(node))
+        failures = _failed_requests(root)
         if not accounts:
-            _raise_without_statements(root, statements, warnings)
+            _raise_without_statements(root, statements, warnings, failures)
+        warnings.extend(failures)  # another account's statement failed: say so, import the rest
         rows = [row for account in accounts for row in account.rows]
         _rows, skipped = finish_rows(rows, reader.issues, options=options)  # bad rows are already left out
         return Statement(
@@ -132,22 +133,33 @@ def _check_signon(root: Node) -> None:
         )
 
 
-def _raise_without_statements(root: Node, statements: list[Node], warnings: list[Issue]) -> None:
+def _failed_requests(root: Node) -> list[Issue]:
+    """A statement request the bank answered with an error status instead of a statement."""
+    failures = []
+    for trnrs in root.iter(*_TRANSACTION_SETS):
+        code, severity, message = _status(trnrs.child("STATUS"))
+        if code != "0" and severity == "ERROR" and not any(True for _ in trnrs.iter(*_STATEMENTS)):
+            failures.append(
+                Issue(
+                    message=f"{message or 'no reason given'} (OFX code {code})",
+                    line=trnrs.line,
+                    field=trnrs.tag,
+                    code=ErrorCode.BANK_ERROR,
+                )
+            )
+    return failures
+
+
+def _raise_without_statements(root: Node, statements: list[Node], warnings: list[Issue], failures: list[Issue]) -> None:
     if statements:
         raise StatementError(
             "this file holds only investment statements, which belong in a portfolio, not a budget",
             code=ErrorCode.INVESTMENT_ONLY,
             issues=warnings,
         )
-    failures = []
-    for trnrs in root.iter(*_TRANSACTION_SETS):
-        code, severity, message = _status(trnrs.child("STATUS"))
-        if code != "0" and severity == "ERROR":
-            failures.append(f"{message or 'no reason given'} (OFX code {code}, line {trnrs.line})")
     if failures:
         raise StatementError(
-            "the bank answered with an error instead of a statement: " + "; ".join(failures),
-            code=ErrorCode.BANK_ERROR,
+            "the bank answered with an error instead of a statement", code=ErrorCode.BANK_ERROR, issues=failures
         )
     listed = sum(1 for _ in root.iter("ACCTINFO"))
     detail = f"it lists {listed} account(s) but no transactions or balances" if listed else "it is a sign-on only"

@@ -203,6 +203,18 @@ def test_a_bank_error_answer_is_not_an_empty_statement() -> None:
     assert "General Server Error" in str(caught.value)
 
 
+def test_one_failed_account_among_good_ones_is_reported() -> None:
+    failed = "<STMTTRNRS><TRNUID>2<STATUS><CODE>2003<SEVERITY>ERROR<MESSAGE>Account not found</STATUS></STMTTRNRS>"
+    data = SGML.replace("</STMTTRNRS></BANKMSGSRSV1>", f"</STMTTRNRS>\n{failed}</BANKMSGSRSV1>").encode("cp1252")
+    statement = parse(data)
+    assert len(statement.rows) == 2
+    (warning,) = statement.warnings
+    assert warning.code == ErrorCode.BANK_ERROR
+    assert warning.line is not None
+    assert data.decode("cp1252").splitlines()[warning.line - 1].startswith("<STMTTRNRS><TRNUID>2")
+    assert "Account not found (OFX code 2003)" in warning.message
+
+
 def test_investment_only_files_point_to_the_portfolio() -> None:
     require_shared_ofx()
     with pytest.raises(StatementError) as caught:
