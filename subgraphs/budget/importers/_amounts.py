@@ -23,6 +23,7 @@ _NUMBER = {
     )
     for sep, group in _GROUPING.items()
 }
+_PLAIN = {".": re.compile(r"-?\d+(?:\.\d+)?\Z"), ",": re.compile(r"-?\d+(?:,\d+)?\Z")}
 _CODE_PREFIX = re.compile(r"^([A-Za-z]{3})\s*(?=[-+\u2212\u2013(\d.,])")
 _CODE_SUFFIX = re.compile(r"(?<=[\d.,)\-+\s])\s*([A-Za-z]{3})$")
 _SUFFIX_MARK = re.compile(r"\s+(CR|DR|Cr|Dr|cr|dr|S|H)$")
@@ -97,6 +98,8 @@ def parse_amount_text(text: str, *, decimal_separator: str) -> tuple[Decimal, st
         raise ValueError(f"decimal separator must be '.' or ',', not {decimal_separator!r}")
     if not text or not text.strip():
         raise AmountError("the amount is empty")
+    if _PLAIN[decimal_separator].match(text):  # the common case, "-12,30": no decorations to strip
+        return _checked(Decimal(text.replace(",", ".")), text), None
     bare, negative, currency = _strip_decorations(text)
     if not _NUMBER[decimal_separator].match(bare):
         other = "," if decimal_separator == "." else "."

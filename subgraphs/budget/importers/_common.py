@@ -77,8 +77,9 @@ def clean_text(value: str | None) -> str | None:
     """Text with runs of whitespace collapsed and the ends trimmed; ``None`` for nothing."""
     if value is None:
         return None
-    collapsed = _WHITESPACE.sub(" ", value).strip()
-    return collapsed or None
+    if "  " in value or "\t" in value or "\n" in value or "\r" in value or "\xa0" in value:
+        value = _WHITESPACE.sub(" ", value)
+    return value.strip() or None
 
 
 def currency_code(value: str) -> str:

@@ -7,6 +7,7 @@ chooses; a single ``13/02/2024`` in the column settles it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,18 +78,63 @@ def _date_part(value: str) -> str:
 
 def parse_date(value: str, date_format: str) -> date:
     """The calendar date in ``value`` (a trailing time of day is ignored), read with a ``DATE_FORMATS`` label."""
+    parsed = _parse_cached(value.strip(), date_format)
+    if parsed is None:
+        if not value.strip():
+            raise ValueError("the date is empty")
+        raise ValueError(f"{value.strip()!r} is not a date in the format {date_format}")
+    return parsed
+
+
+def _numeric_pattern(label: str) -> re.Pattern[str] | None:
+    """A regular expression with ``y``/``m``/``d`` groups for an all-numeric format (much faster than
+    ``strptime``); ``None`` for formats with month names."""
+    if "MMM" in label:
+        return None
+    compact = not any(ch in label for ch in "-./ ")
+    day_month = r"\d{2}" if compact else r"\d{1,2}"
+    pattern = re.escape(label)
+    for token, group in (
+        ("YYYY", r"(?P<y>\d{4})"),
+        ("YY", r"(?P<yy>\d{2})"),
+        ("MM", rf"(?P<m>{day_month})"),
+        ("DD", rf"(?P<d>{day_month})"),
+    ):
+        pattern = pattern.replace(token, group)
+    return re.compile(pattern)
+
+
+_NUMERIC = {label: _numeric_pattern(label) for label in DATE_FORMATS}
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_cached(value: str, date_format: str) -> date | None:
+    """The date, or ``None``; memoised, as a statement repeats its dates."""
     text = _date_part(value)
     if not text:
-        raise ValueError("the date is empty")
-    pattern = DATE_FORMATS[date_format]
-    if date_format == "YYYYMMDD" and not (len(text) == 8 and text.isdigit()):
-        raise ValueError(f"{value.strip()!r} is not a date in the format {date_format}")
+        return None
+    numeric = _NUMERIC[date_format]
+    if numeric is not None:
+        match = numeric.fullmatch(text)
+        if match is None:
+            return None
+        parts = match.groupdict()
+        year = int(parts["y"]) if parts.get("y") else _two_digit_year(int(parts["yy"]))
+        try:
+            return date(year, int(parts["m"]), int(parts["d"]))
+        except ValueError:
+            return None
     if not _SHAPE.match(text):
-        raise ValueError(f"{value.strip()!r} is not a date in the format {date_format}")
+        return None
     try:
-        return datetime.strptime(text, pattern).date()
+        return datetime.strptime(text, DATE_FORMATS[date_format]).date()
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a date in the format {date_format}") from None
+        return None
+
+
+def _two_digit_year(year: int) -> int:
+    """As ``strptime``'s ``%y``: 00-68 are 2000-2068, 69-99 are 1969-1999."""
+    return 2000 + year if year < 69 else 1900 + year
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -10,22 +10,19 @@ expanded; DOCTYPEs, entity declarations, comments and processing instructions ar
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from subgraphs.budget.importers.errors import ErrorCode, StatementError
 
 MAX_DEPTH = 64
 
-_TOKEN = re.compile(
-    r"<!\[CDATA\[(?P<cdata>.*?)\]\]>"
-    r"|<!--.*?-->"
-    r"|<\?.*?\?>"
-    r"|<!(?:[^>\[]|\[[^\]]*\])*>"
-    r"|<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9._:-]*)\s*(?P<empty>/?)>"
-    r"|(?P<text>[^<]+|<)",
+_MARKUP = re.compile(
+    r"(<!\[CDATA\[.*?\]\]>"  # character data, kept verbatim
+    r"|<!--.*?-->"  # comments
+    r"|<\?.*?\?>"  # processing instructions: <?xml ...?>, <?OFX ...?>
+    r"|<!(?:[^>\[]|\[[^\]]*\])*>"  # declarations, a DOCTYPE with its internal subset: skipped, never acted on
+    r"|</?[A-Za-z][A-Za-z0-9._:-]*\s*/?>)",  # start, end and empty-element tags
     re.DOTALL,
 )
 _ENTITY = re.compile(r"&(?:(amp|lt|gt|quot|apos|nbsp)|#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6}));")
@@ -43,20 +40,32 @@ def _unescape(text: str) -> str:
     return _ENTITY.sub(replace, text) if "&" in text else text
 
 
-@dataclass(slots=True, eq=False)
 class Node:
-    """An element: ``text`` is set for leaves (``""`` when present but empty), ``None`` for aggregates."""
+    """An element: ``text`` is set for leaves (``""`` when present but empty), ``None`` for aggregates.
 
-    tag: str
-    line: int
-    text: str | None = None
-    children: list[Node] = field(default_factory=list)
+    A plain slotted class rather than a dataclass: a statement can hold hundreds of thousands of them.
+    """
+
+    __slots__ = ("_index", "children", "line", "tag", "text")
+
+    def __init__(self, tag: str, line: int) -> None:
+        self.tag = tag
+        self.line = line
+        self.text: str | None = None
+        self.children: list[Node] = []
+        self._index: dict[str, Node] | None = None
+
+    def __repr__(self) -> str:
+        return f"Node({self.tag!r}, line={self.line}, text={self.text!r}, children={len(self.children)})"
 
     def child(self, tag: str) -> Node | None:
-        for node in self.children:
-            if node.tag == tag:
-                return node
-        return None
+        """The first child named ``tag`` (looked up by name once the element is complete)."""
+        if self._index is None:
+            index: dict[str, Node] = {}
+            for node in self.children:
+                index.setdefault(node.tag, node)
+            self._index = index
+        return self._index.get(tag)
 
     def find(self, path: str) -> Node | None:
         node: Node | None = self
@@ -73,10 +82,13 @@ class Node:
 
     def iter(self, *tags: str) -> Iterator[Node]:
         """Descendants (not self) in document order, only those named ``tags`` if given."""
-        for node in self.children:
+        pending = list(reversed(self.children))
+        while pending:
+            node = pending.pop()
             if not tags or node.tag in tags:
                 yield node
-            yield from node.iter(*tags)
+            if node.children:
+                pending.extend(reversed(node.children))
 
     def leaves(self, prefix: str = "") -> Iterator[tuple[str, str, Node]]:
         """(dotted path, stripped text, node) for every leaf below."""
@@ -94,80 +106,68 @@ class Node:
 
 def parse_sgml(text: str, *, start: int = 0) -> list[Node]:
     """The top-level elements of ``text[start:]``; line numbers count from the start of ``text``."""
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
-
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(newlines, offset - 1) + 1
-
+    parts = _MARKUP.split(text[start:]) if start else _MARKUP.split(text)
+    offset = counted = start
+    line = 1 + text.count("\n", 0, start)
     roots: list[Node] = []
     stack: list[Node] = []
     pending: Node | None = None  # opened, not yet known to be a leaf or an aggregate
     leaf: Node | None = None  # a leaf collecting text
     buffer: list[str] = []
-
-    def attach(node: Node) -> None:
-        (stack[-1].children if stack else roots).append(node)
-
-    def settle_pending_as_empty() -> None:
-        nonlocal pending
-        if pending is not None:
-            pending.text = "".join(buffer)
-            pending = None
-
-    def close_leaf() -> None:
-        nonlocal leaf
-        if leaf is not None:
-            leaf.text = "".join(buffer)
-            leaf = None
-
-    for match in _TOKEN.finditer(text, start):
-        tag = match.group("tag")
-        cdata = match.group("cdata")
-        chunk = match.group("text")
-        if chunk is not None or cdata is not None:
-            piece = cdata if cdata is not None else _unescape(chunk or "")
-            if leaf is not None:
-                buffer.append(piece)
-            elif pending is not None:
-                buffer.append(piece)
-                if piece.strip() or cdata is not None:
+    for index, piece in enumerate(parts):
+        here = offset
+        offset += len(piece)
+        if not index % 2:  # text between markup
+            if piece and (leaf is not None or pending is not None):
+                value = _unescape(piece)
+                buffer.append(value)
+                if pending is not None and value.strip():
                     leaf, pending = pending, None
             continue
-        if tag is None:  # comment, processing instruction, declaration
+        if piece.startswith("<![CDATA["):
+            if leaf is not None or pending is not None:
+                buffer.append(piece[9:-3])
+                if pending is not None:
+                    leaf, pending = pending, None
             continue
-        name = tag.upper()
-        if match.group("close"):
-            if leaf is not None and leaf.tag == name:
-                close_leaf()
-                continue
-            if pending is not None and pending.tag == name:
-                settle_pending_as_empty()
-                continue
-            close_leaf()
-            settle_pending_as_empty()
+        if piece[1] in "!?":  # comment, processing instruction, declaration
+            continue
+        if piece[1] == "/":
+            name = piece[2:-1].strip().upper()
+            open_element = leaf or pending  # a leaf, or an element that turns out to be an empty one
+            if open_element is not None:
+                open_element.text = "".join(buffer)
+                leaf = pending = None
+                if open_element.tag == name:
+                    continue  # its own end tag
             for depth in range(len(stack) - 1, -1, -1):
                 if stack[depth].tag == name:
                     _unwind(stack, depth)
                     break
             continue
-        close_leaf()
+        if leaf is not None:
+            leaf.text, leaf = "".join(buffer), None
         if pending is not None:
             stack.append(pending)
             pending = None
-            if len(stack) > MAX_DEPTH:
-                raise StatementError(
-                    f"line {line_of(match.start())}: elements are nested more than {MAX_DEPTH} deep",
-                    code=ErrorCode.INVALID_FILE,
-                )
-        node = Node(tag=name, line=line_of(match.start()))
-        attach(node)
+        line += text.count("\n", counted, here)
+        counted = here
+        if len(stack) >= MAX_DEPTH:
+            raise StatementError(
+                f"line {line}: elements are nested more than {MAX_DEPTH} deep", code=ErrorCode.INVALID_FILE
+            )
+        empty = piece.endswith("/>")
+        node = Node(tag=(piece[1:-2] if empty else piece[1:-1]).strip().upper(), line=line)
+        (stack[-1].children if stack else roots).append(node)
         buffer = []
-        if match.group("empty"):
+        if empty:
             node.text = ""
         else:
             pending = node
-    close_leaf()
-    settle_pending_as_empty()
+    if leaf is not None:
+        leaf.text = "".join(buffer)
+    if pending is not None:
+        pending.text = "".join(buffer)
     return roots
 
 
@@ -182,4 +182,5 @@ def _unwind(stack: list[Node], depth: int) -> None:
             position = next(i for i in range(len(parent.children) - 1, -1, -1) if parent.children[i] is node)
             parent.children[position + 1 : position + 1] = node.children
             node.children = []
+            parent._index = node._index = None
     del stack[depth:]

@@ -297,10 +297,10 @@ class CsvPreview:
 class _Record:
     line: int
     cells: list[str]
+    blank: bool = field(init=False)
 
-    @property
-    def blank(self) -> bool:
-        return not any(cell.strip() for cell in self.cells)
+    def __post_init__(self) -> None:
+        self.blank = not any(cell.strip() for cell in self.cells)
 
 
 @dataclass(slots=True)
@@ -666,6 +666,7 @@ class _Reader:
         self.mapping = mapping
         self.options = options
         self.columns = _resolve(mapping, table)
+        self.memo_columns = [name for name in self.columns if name == "memo" or name.startswith("memo.")]
         self.headers = table.headers
         self.date_format = _date_format_for(table.column_values(self.columns["date"]), mapping, options)
         self.value_date_format = (
@@ -778,7 +779,7 @@ class _Reader:
             )
         if problems or booking is None or amount is None or currency is None:
             return None
-        memo_parts = [self.cell(record, name) for name in self.columns if name == "memo" or name.startswith("memo.")]
+        memo_parts = [self.cell(record, name) for name in self.memo_columns]
         check = self.cell(record, "check_number")
         counterparty = self.cell(record, "counterparty_account")
         return StatementRow(
