@@ -272,6 +272,8 @@ class _Reader:
         ]
         if entry_ref:
             raw_entry.append(("Ntry.AcctSvcrRef", entry_ref))
+        if (_text(entry, "RvslInd") or "").lower() == "true":
+            raw_entry.append(("Ntry.RvslInd", "true"))  # a reversal: the sign already follows its CdtDbtInd
         code = "/".join(
             part
             for part in (

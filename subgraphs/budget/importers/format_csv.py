@@ -635,11 +635,11 @@ class CsvImporter:
             except UnicodeError:
                 return 0.0
         lines = text.splitlines()[:-1] or text.splitlines()  # the sample may end mid-line
-        _delimiter, width, count = _sniff("\n".join(lines))
+        delimiter, width, count = _sniff("\n".join(lines))
         if width < 2 or count < 2:
             return 0.1 if suffix in ("csv", "tsv") else 0.0
         confidence = 0.5
-        if any(_header_score(line.split(_delimiter)) >= 2 for line in lines[:_SNIFF_LINES]):
+        if any(_header_score(line.split(delimiter)) >= 2 for line in lines[:_SNIFF_LINES]):
             confidence += 0.2
         if suffix in ("csv", "tsv", "txt"):
             confidence += 0.2
