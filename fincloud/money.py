@@ -16,9 +16,11 @@ from sqlalchemy import Numeric
 
 __all__ = [
     "AMOUNT",
+    "CurrencyInfo",
     "CurrencyMismatchError",
     "Money",
     "MoneyError",
+    "currencies",
     "minor_units",
     "normalize_currency",
     "parse_amount",
@@ -61,6 +63,35 @@ def minor_units(code: str) -> int:
     """Decimal places of the currency's minor unit: EUR 2, JPY 0, BHD 3; codes without one (XAU) allow 8."""
     exponent = _currency(normalize_currency(code)).exponent
     return _UNITLESS_MAX_PLACES if exponent is None else int(exponent)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrencyInfo:
+    """One ISO 4217 currency, as the standard lists it."""
+
+    code: str
+    """Alphabetic code, such as ``EUR``."""
+    name: str
+    """The standard's English name, such as ``Euro`` or ``Yen``."""
+    numeric: str
+    """Three-digit numeric code, such as ``978``."""
+    minor_units: int | None
+    """Decimal places of the minor unit (EUR 2, JPY 0, BHD 3); ``None`` where ISO 4217 defines none (XAU, XDR),
+    in which case amounts may carry up to 8 places (see ``minor_units()``)."""
+
+
+@lru_cache(maxsize=1)
+def currencies() -> tuple[CurrencyInfo, ...]:
+    """Every current ISO 4217 currency (funds and precious metals included), ordered by code."""
+    return tuple(
+        CurrencyInfo(
+            code=currency.code,
+            name=currency.currency_name,
+            numeric=f"{int(currency.number):03d}",
+            minor_units=None if currency.exponent is None else int(currency.exponent),
+        )
+        for currency in sorted(iso4217.Currency, key=lambda c: c.code)
+    )
 
 
 def parse_amount(value: str | int | Decimal) -> Decimal:
