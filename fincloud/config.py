@@ -73,6 +73,20 @@ class Settings(BaseSettings):
     An id that never arrives, another household's included, takes this long to refuse."""
     REPLICA_POLL_SECONDS: float = Field(default=0.1, gt=0)
     """How often it looks during that wait."""
+    FX_SOURCES: str = "ecb,frankfurter"
+    """Exchange-rate sources to fetch from (``fincloud.fx_sources`` entry points), in order: the worker falls back to
+    the next when one fails or is stale, and lookups prefer the earlier one when two published the same day."""
+    FX_ECB_URL: str = "https://www.ecb.europa.eu/stats/eurofxref"
+    """Where the ECB's ``eurofxref-daily.xml`` and ``eurofxref-hist-90d.xml`` are served."""
+    FX_FRANKFURTER_URL: str = "https://api.frankfurter.app"
+    """The Frankfurter API (the ECB's rates, republished): the failover source."""
+    FX_LOOKBACK_DAYS: int = Field(default=7, ge=0, le=31)
+    """A date without a rate (weekend, holiday) uses the newest rate at most this many days older; beyond that the
+    rate is reported missing, never guessed."""
+    FX_AUTO_FETCH: bool | None = None
+    """Whether the worker fetches rates on its own (at start-up when missing, and after each publication).
+    Unset → on, except with ``FINCLOUD_ENV=test``, so a test stack never reaches the internet."""
+    FX_HTTP_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: Literal["json", "console"] | None = None
     """Unset → console in dev, JSON elsewhere."""
@@ -88,6 +102,10 @@ class Settings(BaseSettings):
         if self.ENV == "production" and not (self.JWT_PRIVATE_KEY or self.JWT_PRIVATE_KEY_FILE):
             raise ValueError("FINCLOUD_JWT_PRIVATE_KEY or FINCLOUD_JWT_PRIVATE_KEY_FILE must be set in production")
         return self
+
+    @property
+    def fx_auto_fetch(self) -> bool:
+        return self.FX_AUTO_FETCH if self.FX_AUTO_FETCH is not None else self.ENV != "test"
 
     def port_of(self, name: str) -> int:
         """The port of ``router`` or a subgraph."""
