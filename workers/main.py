@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from arq import cron
@@ -15,6 +16,7 @@ from fincloud.constants import ARQ_QUEUE
 from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import deserialize_job, serialize_job
 from workers.dispatch import inbox_on_transaction_created
+from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.outbox import make_relay, outbox_sweep
 from workers.purge import purge_household
 from workers.replicas import portfolio_on_account_changed
@@ -53,8 +55,17 @@ def redis_settings() -> RedisSettings:
 
 
 class WorkerSettings:
-    functions = [inbox_on_transaction_created, portfolio_on_account_changed, purge_household]
-    cron_jobs = [cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60)]
+    functions: list[Callable[..., Any]] = [
+        inbox_on_transaction_created,
+        portfolio_on_account_changed,
+        purge_household,
+        fx_rates_fetch,
+    ]
+    cron_jobs = [
+        cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),
+        # At half past every hour: fetches once the ECB has published (16:00 CET), a cheap check otherwise.
+        cron(fx_rates_cron, minute={30}, run_at_startup=True, unique=True, timeout=300),
+    ]
     on_startup = startup
     on_shutdown = shutdown
     queue_name = ARQ_QUEUE
