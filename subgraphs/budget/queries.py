@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
 from subgraphs.budget.context import Context
+from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
+from subgraphs.budget.fx.types import Currency
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.types import Account
 
@@ -46,3 +48,23 @@ class Query:
     )
     async def account(self, info: strawberry.Info[Context, None], id: strawberry.ID) -> Account | None:
         return await Account.resolve_reference(info, id)
+
+    fx_rate = strawberry.field(
+        resolver=fx_rate,
+        description="The exchange rate for a date, with where it came from (a household override first, then the "
+        "newest published rate within the look-back window, else a cross rate through EUR); `FxRateMissing` when "
+        "there is none, never a guess. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    fx_rates = strawberry.field(
+        resolver=fx_rates,
+        description="Stored exchange rates between two currencies over a date range, newest first: published ones "
+        "and the household's overrides. Empty if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+
+    @strawberry.field(
+        description="Every ISO 4217 currency, by code, with its minor units.", permission_classes=[IsAuthenticated]
+    )
+    def currencies(self) -> list[Currency]:
+        return currencies_list()

@@ -6,6 +6,8 @@ import strawberry
 
 from fincloud.graphql import IsAuthenticated, create_schema
 from subgraphs.budget.mutations.account_create import account_create
+from subgraphs.budget.mutations.fx_rate_override_delete import fx_rate_override_delete
+from subgraphs.budget.mutations.fx_rate_override_set import fx_rate_override_set
 from subgraphs.budget.mutations.transaction_create import transaction_create
 from subgraphs.budget.queries import Query
 from subgraphs.budget.types import Account, Transaction
@@ -21,6 +23,16 @@ class Mutation:
     transaction_create = strawberry.mutation(
         resolver=transaction_create,
         description="Record a transaction on an account.",
+        permission_classes=[IsAuthenticated],
+    )
+    fx_rate_override_set = strawberry.mutation(
+        resolver=fx_rate_override_set,
+        description="Set a household's own exchange rate for a pair and day (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    fx_rate_override_delete = strawberry.mutation(
+        resolver=fx_rate_override_delete,
+        description="Remove a household's exchange-rate override (owners and editors).",
         permission_classes=[IsAuthenticated],
     )
 

@@ -302,6 +302,10 @@ class Attack:
 CONNECTION = "edges { cursor node { id } } pageInfo { hasNextPage endCursor }"
 ACCOUNT = "id householdId name balance { amount currency } transactions { edges { node { id payee memo } } }"
 PORTFOLIO = "id householdId name baseCurrency account { id name }"
+FX_RECORD = "id householdId base quote date rate source isOverride"
+FX_ANSWER = f"__typename ... on FxRate {{ rate source isOverride householdId legs {{ {FX_RECORD} }} }} ... on FxRateMissing {{ message householdId }}"
+ALICE_FX_RATE = "1.0987654321"
+"""Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
 
 ATTACKS: dict[str, list[Attack]] = {
     "Query.me": [
@@ -364,6 +368,30 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"h": v.household_id},
         )
     ],
+    "Query.fxRate": [
+        Attack(
+            f'query($h: ID) {{ fxRate(base: "EUR", quote: "USD", date: "2026-11-27", householdId: $h) {{ {FX_ANSWER} }} }}',
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack(
+            f'query {{ fxRate(base: "EUR", quote: "USD", date: "2026-11-27") {{ {FX_ANSWER} }} }}', Refused.OWN_ONLY
+        ),
+    ],
+    "Query.fxRates": [
+        Attack(
+            f"""query($h: ID) {{ fxRates(base: "EUR", quote: "USD", from: "2026-11-01", to: "2026-11-30", householdId: $h)
+                 {{ edges {{ node {{ {FX_RECORD} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack(
+            f"""query {{ fxRates(base: "EUR", quote: "USD", from: "2026-11-01", to: "2026-11-30")
+                 {{ edges {{ node {{ {FX_RECORD} }} }} }} }}""",
+            Refused.OWN_ONLY,
+        ),
+    ],
+    "Query.currencies": [Attack("query { currencies { code name numericCode minorUnits } }", Refused.OWN_ONLY)],
     "Mutation.accountCreate": [
         Attack(
             """mutation($input: AccountCreateInput!) {
@@ -463,6 +491,30 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"password": "not my password at all", "confirmation": "DELETE MY ACCOUNT"}},
         )
     ],
+    "Mutation.fxRateOverrideSet": [
+        Attack(
+            f"""mutation($input: FxRateOverrideSetInput!) {{
+                 fxRateOverrideSet(input: $input) {{ override {{ {FX_RECORD} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "householdId": v.household_id,
+                    "base": "EUR",
+                    "quote": "USD",
+                    "date": "2026-11-27",
+                    "rate": "2",
+                }
+            },
+        )
+    ],
+    "Mutation.fxRateOverrideDelete": [
+        Attack(
+            f"""mutation($input: FxRateOverrideDeleteInput!) {{
+                 fxRateOverrideDelete(input: $input) {{ override {{ {FX_RECORD} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "base": "EUR", "quote": "USD", "date": "2026-11-27"}},
+        )
+    ],
     "Subscription.transactionCreated": [
         Attack(
             """subscription($h: ID) { transactionCreated(householdId: $h) {
@@ -545,6 +597,19 @@ VIEWER_READS: dict[str, ViewerRead] = {
     "Query.auditLog": ViewerRead(
         f"query($h: ID!) {{ auditLog(householdId: $h) {{ {CONNECTION} }} }}", lambda v: {"h": v.household_id}
     ),
+    "Query.fxRate": ViewerRead(
+        'query($h: ID) { fxRate(base: "EUR", quote: "USD", date: "2026-11-27", householdId: $h) '
+        "{ ... on FxRate { rate isOverride } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda _: ALICE_FX_RATE,
+    ),
+    "Query.fxRates": ViewerRead(
+        'query($h: ID) { fxRates(base: "EUR", quote: "USD", from: "2026-11-01", to: "2026-11-30", householdId: $h) '
+        "{ edges { node { id rate } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda _: ALICE_FX_RATE,
+    ),
+    "Query.currencies": ViewerRead("{ currencies { code minorUnits } }", sees=lambda _: "BHD"),  # reference data
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
@@ -562,6 +627,22 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.transactionCreate": ATTACKS["Mutation.transactionCreate"],
+    "Mutation.fxRateOverrideSet": [
+        *ATTACKS["Mutation.fxRateOverrideSet"],
+        Attack(
+            'mutation { fxRateOverrideSet(input: {base: "EUR", quote: "USD", date: "2026-11-27", rate: "3"}) '
+            "{ override { id } errors { __typename message } } }",
+            Refused.USER_ERROR,
+        ),
+    ],
+    "Mutation.fxRateOverrideDelete": [
+        *ATTACKS["Mutation.fxRateOverrideDelete"],
+        Attack(
+            'mutation { fxRateOverrideDelete(input: {base: "EUR", quote: "USD", date: "2026-11-27"}) '
+            "{ override { id } errors { __typename message } } }",
+            Refused.USER_ERROR,
+        ),
+    ],
     "Mutation.portfolioCreate": [
         ATTACKS["Mutation.portfolioCreate"][0],
         Attack(
@@ -1041,6 +1122,18 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         portfolio_id = await create(
             alice, "portfolioCreate", "portfolio", name=secret("Aliceport"), baseCurrency="EUR", accountId=account_id
         )
+        fx_override = await alice.run(
+            """mutation($input: FxRateOverrideSetInput!) {
+                 fxRateOverrideSet(input: $input) { override { id } errors { message } } }""",
+            input={
+                "householdId": household_id,
+                "base": "EUR",
+                "quote": "USD",
+                "date": "2026-11-27",
+                "rate": ALICE_FX_RATE,
+            },
+        )
+        assert fx_override["fxRateOverrideSet"]["errors"] == []
         key = await alice.run(
             """mutation($input: ApiKeyCreateInput!) {
                  apiKeyCreate(input: $input) { apiKey { id prefix } secret errors { message } } }""",
@@ -1090,6 +1183,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
                     key["apiKeyCreate"]["secret"],
                     read_key["apiKeyCreate"]["apiKey"]["prefix"],
                     read_key["apiKeyCreate"]["secret"],
+                    ALICE_FX_RATE,
+                    fx_override["fxRateOverrideSet"]["override"]["id"],
                 }
             ),
         )
