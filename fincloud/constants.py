@@ -41,6 +41,13 @@ def event_channel(topic: str) -> str:
 # Event topics: ``<subgraph>.<what happened>``.
 TOPIC_USER_REGISTERED = "identity.user_registered"
 TOPIC_TRANSACTION_CREATED = "budget.transaction_created"
+TOPIC_TRANSACTION_UPDATED = "budget.transaction_updated"
+TOPIC_TRANSACTION_DELETED = "budget.transaction_deleted"
+TOPIC_BUDGET_THRESHOLD_EXCEEDED = "budget.budget_threshold_exceeded"
+"""A category's spending crossed a threshold (80 %, 100 % ...) of its budget; once per category, month and level."""
+TOPIC_BUDGET_CHANGED = "budget.budget_changed"
+"""A month's budget figures changed (an amount assigned, a transaction categorised); drives the live budget view."""
+TOPIC_IMPORT_COMPLETED = "budget.import_completed"
 TOPIC_ACCOUNT_CHANGED = "budget.account_changed"
 """An account was created or changed (or deleted: ``deleted: true``); the payload is what other subgraphs may keep
 of it (id, household, type, currency, archived, deleted), never its name or balance."""

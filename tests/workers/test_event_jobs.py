@@ -80,7 +80,7 @@ async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Run
     [job] = await pool.queued_jobs(queue_name=ARQ_QUEUE)
     assert job.function == "purge_household"
     ctx = {"sessionmaker": runtime.sessionmaker}
-    assert await purge_household(ctx, job.args[0]) == 4  # account, transaction, inbox item, account replica
+    assert await purge_household(ctx, job.args[0]) == 5  # account, payee, transaction, inbox item, account replica
     assert await purge_household(ctx, job.args[0]) == 0
     async with runtime.sessionmaker() as session:
         for model in (Account, Transaction, InboxItem, BudgetAccount):
