@@ -56,6 +56,7 @@ async def transaction_create(
                     amount=input.amount,
                     payee=(input.payee or "").strip() or None,
                     memo=input.memo,
+                    categorise=True,
                 ),
             )
     except AccountNotFoundError:

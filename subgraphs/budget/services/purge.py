@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from subgraphs.budget.categorisation import models as categorisation_models  # noqa: F401  (rules and settings)
 from subgraphs.budget.fx import models as fx_models  # noqa: F401  (puts fx_rates, overrides included, in Base)
 from subgraphs.budget.models import Base
 

@@ -1,0 +1,181 @@
+"""What a household's own history suggests for a transaction: a nearest-group model. Pure; no I/O.
+
+The household's categorised transactions (not transfers, not splits, not in archived categories) are counted in
+groups of similar ones, most specific first:
+
+1. **same payee, same direction, similar size**: the normalised payee, in or out, and the size of the amount in
+   quarter-decades (``floor(4·log10|amount|)``: 10.00 to 17.77 is one bucket, 17.78 to 31.62 the next);
+2. **same payee, same direction**;
+3. **a shared word**: each word (three letters or more, digits dropped) of the payee or the memo, with the
+   direction. This is what names a category for a payee never seen before ("NETFLIX.COM INTL" after "Netflix").
+
+For a group, the suggestion is its most frequent category and the confidence is ``top / (total + 1)``: the share
+of the group in that category, with one imaginary transaction counted against it. One example gives 0.5, four
+that agree give 0.8, fourteen give 0.93; a group split 10 to 3 gives 0.71. The payee's groups are used when they
+reach the caller's threshold (``enough``); otherwise the most confident of the payee's groups and every word's is
+offered. Each answer says why: "learned from 14 similar transactions", or "... mentioning 'netflix'".
+
+Why not naive Bayes over the same tokens: its posteriors are confident for reasons a user cannot see, and scoring
+every category for every line costs more than the lookups here (see docs/adr/0011-automatic-categorisation.md).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from subgraphs.budget.categorisation.rules import text_key
+
+__all__ = ["Evidence", "Guess", "LearnedModel", "amount_bucket", "words"]
+
+_WORD = re.compile(r"[^\W\d_]{3,}")
+MAX_WORDS = 12
+"""Words taken from one text (the first ones: banks put the telling part first)."""
+
+BUCKET_SQL = "floor(4 * log(abs({amount})::double precision))::int"
+"""``amount_bucket`` in SQL, for training by aggregate. Both call the C library's ``log10`` on a double, so a
+size exactly on a bucket edge (a power of ten) lands in the same bucket on both sides."""
+
+
+def amount_bucket(magnitude: Decimal) -> int | None:
+    """The size class of an amount: ``floor(4·log10(size))``; ``None`` for zero. A ratio, so a float is fine."""
+    if not magnitude:
+        return None
+    return math.floor(4 * math.log10(abs(magnitude)))
+
+
+def words(text: str | None) -> tuple[str, ...]:
+    """The words of a payee or memo that can tell a category: folded, three letters or more, no digits."""
+    if not text:
+        return ()
+    return tuple(_WORD.findall(text_key(text))[:MAX_WORDS])
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A group of similar past transactions: ``top`` of its ``total`` are in ``category_id``."""
+
+    category_id: uuid.UUID
+    top: int
+    total: int
+
+    @property
+    def confidence(self) -> float:
+        return self.top / (self.total + 1)
+
+    @classmethod
+    def of(cls, counts: Counter[uuid.UUID]) -> Evidence:
+        # Ties go to the smallest id, so the answer never depends on the order rows arrived in.
+        category, top = min(counts.items(), key=lambda item: (-item[1], str(item[0])))
+        return cls(category, top, sum(counts.values()))
+
+
+@dataclass(frozen=True, slots=True)
+class Guess:
+    category_id: uuid.UUID
+    confidence: float
+    support: int
+    """How many similar transactions are in the category."""
+    word: str | None = None
+    """The shared word, when the guess comes from one."""
+
+    @property
+    def reason(self) -> str:
+        similar = "similar transaction" if self.support == 1 else "similar transactions"
+        if self.word is None:
+            return f"learned from {self.support} {similar}"
+        return f"learned from {self.support} {similar} mentioning '{self.word}'"
+
+
+PayeeRow = tuple[str, bool, int | None, uuid.UUID, int]
+"""``(payee key, inflow, amount bucket, category id, count)``."""
+TextRow = tuple[str | None, str | None, bool, uuid.UUID, int]
+"""``(payee key, memo, inflow, category id, count)``."""
+
+
+class LearnedModel:
+    """The groups of one household's history, each reduced to its ``Evidence``."""
+
+    def __init__(
+        self,
+        *,
+        by_payee: dict[tuple[str, bool], Evidence],
+        by_payee_size: dict[tuple[str, bool, int | None], Evidence],
+        by_word: dict[tuple[str, bool], Evidence],
+        examples: int,
+    ) -> None:
+        self._by_payee = by_payee
+        self._by_payee_size = by_payee_size
+        self._by_word = by_word
+        self.examples = examples
+        """How many transactions it learned from."""
+        self._payee_words: dict[str, tuple[str, ...]] = {}
+
+    @classmethod
+    def empty(cls) -> LearnedModel:
+        return cls(by_payee={}, by_payee_size={}, by_word={}, examples=0)
+
+    @classmethod
+    def train(cls, payee_rows: Iterable[PayeeRow], text_rows: Iterable[TextRow]) -> LearnedModel:
+        """Build the groups from aggregated counts (``services.categorise`` gets them from one SQL query)."""
+        payee: dict[tuple[str, bool], Counter[uuid.UUID]] = {}
+        payee_size: dict[tuple[str, bool, int | None], Counter[uuid.UUID]] = {}
+        for key, inflow, bucket, category_id, count in payee_rows:
+            payee.setdefault((key, inflow), Counter())[category_id] += count
+            payee_size.setdefault((key, inflow, bucket), Counter())[category_id] += count
+        word: dict[tuple[str, bool], Counter[uuid.UUID]] = {}
+        examples = 0
+        seen_words: dict[str | None, tuple[str, ...]] = {}
+        for text_payee, memo, inflow, category_id, count in text_rows:
+            examples += count
+            found = seen_words.get(text_payee)
+            if found is None:
+                found = seen_words[text_payee] = words(text_payee)
+            for token in set(found) | set(words(memo)):
+                word.setdefault((token, inflow), Counter())[category_id] += count
+        return cls(
+            by_payee={k: Evidence.of(c) for k, c in payee.items()},
+            by_payee_size={k: Evidence.of(c) for k, c in payee_size.items()},
+            by_word={k: Evidence.of(c) for k, c in word.items()},
+            examples=examples,
+        )
+
+    def guess(self, *, payee_key: str | None, memo: str | None, amount: Decimal, enough: float) -> Guess | None:
+        """The best-supported category for a transaction, or ``None`` when nothing similar was ever categorised.
+
+        ``payee_key`` is the normalised payee (``services.payees.payee_key``, aliases resolved). Pure: the same
+        arguments always give the same answer."""
+        if amount == 0 or self.examples == 0:
+            return None
+        inflow = amount > 0
+        best: Evidence | None = None
+        if payee_key:
+            best = self._by_payee.get((payee_key, inflow))
+            sized = self._by_payee_size.get((payee_key, inflow, amount_bucket(amount)))
+            if best is not None and sized is not None and sized.total >= 2 and sized.confidence > best.confidence:
+                best = sized
+        if best is not None and best.confidence >= enough:
+            return Guess(best.category_id, best.confidence, best.top)
+        word: str | None = None
+        for token in self._words_of(payee_key) + words(memo):
+            found = self._by_word.get((token, inflow))
+            if found is not None and (best is None or (found.confidence, found.total) > (best.confidence, best.total)):
+                best, word = found, token
+        if best is None:
+            return None
+        return Guess(best.category_id, best.confidence, best.top, word)
+
+    def _words_of(self, payee_key: str | None) -> tuple[str, ...]:
+        if not payee_key:
+            return ()
+        found = self._payee_words.get(payee_key)
+        if found is None:
+            if len(self._payee_words) > 100_000:
+                self._payee_words.clear()
+            found = self._payee_words[payee_key] = words(payee_key)
+        return found
