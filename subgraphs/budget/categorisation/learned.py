@@ -24,14 +24,14 @@ from __future__ import annotations
 import math
 import re
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from subgraphs.budget.categorisation.rules import text_key
 
-__all__ = ["Evidence", "Guess", "LearnedModel", "amount_bucket", "words"]
+__all__ = ["Guess", "LearnedModel", "amount_bucket", "words"]
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
 MAX_WORDS = 12
@@ -56,40 +56,32 @@ def words(text: str | None) -> tuple[str, ...]:
     return tuple(_WORD.findall(text_key(text))[:MAX_WORDS])
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """A group of similar past transactions: ``top`` of its ``total`` are in ``category_id``."""
-
-    category_id: uuid.UUID
-    top: int
-    total: int
-
-    @property
-    def confidence(self) -> float:
-        return self.top / (self.total + 1)
-
-    @classmethod
-    def of(cls, counts: Counter[uuid.UUID]) -> Evidence:
-        # Ties go to the smallest id, so the answer never depends on the order rows arrived in.
-        category, top = min(counts.items(), key=lambda item: (-item[1], str(item[0])))
-        return cls(category, top, sum(counts.values()))
-
-
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Guess:
+    """A group of similar past transactions: ``support`` of its ``total`` are in ``category_id``. Built once per
+    group when the model is trained; compared and hashed by identity."""
+
     category_id: uuid.UUID
-    confidence: float
     support: int
     """How many similar transactions are in the category."""
+    total: int
     word: str | None = None
-    """The shared word, when the guess comes from one."""
+    """The shared word, when the group is the transactions mentioning it."""
+    confidence: float = 0.0
+    reason: str = ""
 
-    @property
-    def reason(self) -> str:
-        similar = "similar transaction" if self.support == 1 else "similar transactions"
-        if self.word is None:
-            return f"learned from {self.support} {similar}"
-        return f"learned from {self.support} {similar} mentioning '{self.word}'"
+    @classmethod
+    def of(cls, counts: Counter[uuid.UUID], word: str | None = None) -> Guess:
+        # Ties go to the smallest id, so the answer never depends on the order rows arrived in.
+        category, top = min(counts.items(), key=_most_then_smallest)
+        total = sum(counts.values())
+        similar = "similar transaction" if top == 1 else "similar transactions"
+        reason = f"learned from {top} {similar}" + (f" mentioning '{word}'" if word else "")
+        return cls(category, top, total, word, top / (total + 1), reason)
+
+
+def _most_then_smallest(item: tuple[uuid.UUID, int]) -> tuple[int, uuid.UUID]:
+    return -item[1], item[0]
 
 
 PayeeRow = tuple[str, bool, int | None, uuid.UUID, int]
@@ -99,14 +91,14 @@ TextRow = tuple[str | None, str | None, bool, uuid.UUID, int]
 
 
 class LearnedModel:
-    """The groups of one household's history, each reduced to its ``Evidence``."""
+    """The groups of one household's history, each reduced to its best ``Guess``."""
 
     def __init__(
         self,
         *,
-        by_payee: dict[tuple[str, bool], Evidence],
-        by_payee_size: dict[tuple[str, bool, int | None], Evidence],
-        by_word: dict[tuple[str, bool], Evidence],
+        by_payee: dict[tuple[str, bool], Guess],
+        by_payee_size: dict[tuple[str, bool, int | None], Guess],
+        by_word: dict[tuple[str, bool], Guess],
         examples: int,
     ) -> None:
         self._by_payee = by_payee
@@ -123,12 +115,12 @@ class LearnedModel:
     @classmethod
     def train(cls, payee_rows: Iterable[PayeeRow], text_rows: Iterable[TextRow]) -> LearnedModel:
         """Build the groups from aggregated counts (``services.categorise`` gets them from one SQL query)."""
-        payee: dict[tuple[str, bool], Counter[uuid.UUID]] = {}
-        payee_size: dict[tuple[str, bool, int | None], Counter[uuid.UUID]] = {}
+        payee: defaultdict[tuple[str, bool], Counter[uuid.UUID]] = defaultdict(Counter)
+        payee_size: defaultdict[tuple[str, bool, int | None], Counter[uuid.UUID]] = defaultdict(Counter)
         for key, inflow, bucket, category_id, count in payee_rows:
-            payee.setdefault((key, inflow), Counter())[category_id] += count
-            payee_size.setdefault((key, inflow, bucket), Counter())[category_id] += count
-        word: dict[tuple[str, bool], Counter[uuid.UUID]] = {}
+            payee[key, inflow][category_id] += count
+            payee_size[key, inflow, bucket][category_id] += count
+        word: defaultdict[tuple[str, bool], Counter[uuid.UUID]] = defaultdict(Counter)
         examples = 0
         seen_words: dict[str | None, tuple[str, ...]] = {}
         for text_payee, memo, inflow, category_id, count in text_rows:
@@ -137,11 +129,11 @@ class LearnedModel:
             if found is None:
                 found = seen_words[text_payee] = words(text_payee)
             for token in set(found) | set(words(memo)):
-                word.setdefault((token, inflow), Counter())[category_id] += count
+                word[token, inflow][category_id] += count
         return cls(
-            by_payee={k: Evidence.of(c) for k, c in payee.items()},
-            by_payee_size={k: Evidence.of(c) for k, c in payee_size.items()},
-            by_word={k: Evidence.of(c) for k, c in word.items()},
+            by_payee={k: Guess.of(c) for k, c in payee.items()},
+            by_payee_size={k: Guess.of(c) for k, c in payee_size.items()},
+            by_word={k: Guess.of(c, k[0]) for k, c in word.items()},
             examples=examples,
         )
 
@@ -149,26 +141,40 @@ class LearnedModel:
         """The best-supported category for a transaction, or ``None`` when nothing similar was ever categorised.
 
         ``payee_key`` is the normalised payee (``services.payees.payee_key``, aliases resolved). Pure: the same
-        arguments always give the same answer."""
-        if amount == 0 or self.examples == 0:
+        arguments always give the same answer (the same object)."""
+        best = self.payee_guess(payee_key=payee_key, amount=amount)
+        if best is not None and best.confidence >= enough:
+            return best
+        return self.word_guess(payee_key=payee_key, memo=memo, amount=amount, better_than=best)
+
+    def payee_guess(self, *, payee_key: str | None, amount: Decimal) -> Guess | None:
+        """What the payee's own history says: its group of similar size when that has two or more transactions
+        and is more confident, else all of its transactions in that direction."""
+        if not payee_key or amount == 0:
             return None
         inflow = amount > 0
-        best: Evidence | None = None
-        if payee_key:
-            best = self._by_payee.get((payee_key, inflow))
-            sized = self._by_payee_size.get((payee_key, inflow, amount_bucket(amount)))
-            if best is not None and sized is not None and sized.total >= 2 and sized.confidence > best.confidence:
-                best = sized
-        if best is not None and best.confidence >= enough:
-            return Guess(best.category_id, best.confidence, best.top)
-        word: str | None = None
+        best = self._by_payee.get((payee_key, inflow))
+        if best is None:
+            return None
+        sized = self._by_payee_size.get((payee_key, inflow, amount_bucket(amount)))
+        if sized is not None and sized.total >= 2 and sized.confidence > best.confidence:
+            return sized
+        return best
+
+    def word_guess(
+        self, *, payee_key: str | None, memo: str | None, amount: Decimal, better_than: Guess | None = None
+    ) -> Guess | None:
+        """The most confident group among the words of the payee and memo (more transactions break a tie), if
+        it is more confident than ``better_than``; else ``better_than``."""
+        if amount == 0:
+            return better_than
+        inflow = amount > 0
+        best = better_than
         for token in self._words_of(payee_key) + words(memo):
             found = self._by_word.get((token, inflow))
             if found is not None and (best is None or (found.confidence, found.total) > (best.confidence, best.total)):
-                best, word = found, token
-        if best is None:
-            return None
-        return Guess(best.category_id, best.confidence, best.top, word)
+                best = found
+        return best
 
     def _words_of(self, payee_key: str | None) -> tuple[str, ...]:
         if not payee_key:

@@ -25,11 +25,12 @@ the tags by the first that adds tags. A later rule can still fill an action that
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -92,11 +93,20 @@ _OPERATORS: dict[RuleField, frozenset[Operator]] = {
 
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s&@+]")
+_ASCII_FOLD = bytes(
+    ord(" ") if _PUNCTUATION.match(chr(code)) else ord(chr(code).lower()) if code < 128 else code
+    for code in range(256)
+)
+"""The same folding for ASCII text, as one ``bytes.translate``: upper case lowered, punctuation made a space."""
 
 
+@functools.lru_cache(maxsize=4096)
 def text_key(text: str) -> str:
     """Text as conditions compare it: Unicode-folded, case-folded, punctuation and spacing collapsed. The same
-    folding as ``services.payees.payee_key``, without its length cap."""
+    folding as ``services.payees.payee_key``, without its length cap. (Memoised: rules and the learned model fold
+    the same memo one after the other.)"""
+    if text.isascii():
+        return " ".join(text.encode().translate(_ASCII_FOLD).decode().split())
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return _SPACES.sub(" ", _PUNCTUATION.sub(" ", plain.casefold())).strip()
@@ -243,158 +253,157 @@ class RuleSpec:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class RuleOutcome:
-    """What the rules decided: for each action, the value and the rule that set it (``None``: no rule did)."""
+    """What the rules decided: for each action, the value and the rule that set it (``None``: no rule did).
+    Compared and hashed by identity: a ``RuleSet`` gives the same object for the same decision."""
 
     category: tuple[uuid.UUID, RuleSpec] | None = None
     payee: tuple[str, RuleSpec] | None = None
     tags: tuple[tuple[str, ...], RuleSpec] | None = None
+    rules: tuple[RuleSpec, ...] = ()
+    """The rules that decided something, each once, in the order category, payee, tags."""
 
-    @property
-    def rules(self) -> tuple[RuleSpec, ...]:
-        """The rules that decided something, each once, in priority order of the actions."""
+    @classmethod
+    def of(
+        cls,
+        category: tuple[uuid.UUID, RuleSpec] | None,
+        payee: tuple[str, RuleSpec] | None,
+        tags: tuple[tuple[str, ...], RuleSpec] | None,
+    ) -> RuleOutcome:
         seen: dict[uuid.UUID, RuleSpec] = {}
-        for decided in (self.category, self.payee, self.tags):
+        for decided in (category, payee, tags):
             if decided is not None:
                 seen.setdefault(decided[1].id, decided[1])
-        return tuple(seen.values())
+        return cls(category, payee, tags, tuple(seen.values()))
 
 
 NO_OUTCOME = RuleOutcome()
 
 
-@dataclass(slots=True)
-class _Facts:
-    """One transaction as conditions see it; folded texts are computed on first use."""
-
-    payee: str | None
-    memo: str | None
-    magnitude: Decimal
-    sign: int
-    account_id: uuid.UUID | None
-    _folded: dict[str, str] = field(default_factory=dict)
-
-    def folded(self, which: str) -> str:
-        found = self._folded.get(which)
-        if found is None:
-            raw = self.payee if which == "payee" else self.memo
-            found = self._folded[which] = text_key(raw or "")
-        return found
+TextTest = Callable[[str, str], bool]
+"""A payee or memo condition: ``(text as written, folded text) -> holds``."""
 
 
-Test = Callable[[_Facts], bool]
+def _text_test(condition: Condition) -> TextTest:
+    value = condition.value or ""
+    if condition.operator is Operator.MATCHES:
+        search = compile_pattern(value).search
+        return lambda raw, _folded: search(raw.encode()) is not None
+    wanted = text_key(value)
+    if condition.operator is Operator.EQUALS:
+        return lambda _raw, folded: folded == wanted
+    if condition.operator is Operator.STARTS_WITH:
+        return lambda _raw, folded: folded.startswith(wanted)
+    return lambda _raw, folded: wanted in folded
 
 
-def _compile_condition(condition: Condition) -> Test:
-    kind, op = condition.field, condition.operator
-    if kind in (RuleField.PAYEE, RuleField.MEMO):
-        which = kind.value
-        value = condition.value or ""
-        if op is Operator.MATCHES:
-            search = compile_pattern(value).search
-
-            def matches(facts: _Facts) -> bool:
-                raw = facts.payee if which == "payee" else facts.memo
-                return raw is not None and search(raw.encode()) is not None
-
-            return matches
-        wanted = text_key(value)
-        if op is Operator.EQUALS:
-            return lambda facts: (
-                (facts.payee if which == "payee" else facts.memo) is not None and (facts.folded(which) == wanted)
-            )
-        if op is Operator.STARTS_WITH:
-            return lambda facts: (
-                (facts.payee if which == "payee" else facts.memo) is not None and facts.folded(which).startswith(wanted)
-            )
-        return lambda facts: (
-            (facts.payee if which == "payee" else facts.memo) is not None and (wanted in facts.folded(which))
-        )
-    if op is Operator.BETWEEN:
-        low, high = condition.min, condition.max
-        return lambda facts: (low is None or facts.magnitude >= low) and (high is None or facts.magnitude <= high)
-    if op is Operator.IS_INFLOW:
-        return lambda facts: facts.sign > 0
-    if op is Operator.IS_OUTFLOW:
-        return lambda facts: facts.sign < 0
-    accounts = frozenset(condition.account_ids)
-    return lambda facts: facts.account_id in accounts
-
-
-@dataclass(frozen=True, slots=True)
-class _Compiled:
-    spec: RuleSpec
-    tests: tuple[Test, ...]
-    every: bool
-
-    def holds(self, facts: _Facts) -> bool:
-        if self.every:
-            return all(test(facts) for test in self.tests)
-        return any(test(facts) for test in self.tests)
+def _amount_test(condition: Condition) -> Callable[[Decimal, int], bool]:
+    if condition.operator is Operator.IS_INFLOW:
+        return lambda _magnitude, sign: sign > 0
+    if condition.operator is Operator.IS_OUTFLOW:
+        return lambda _magnitude, sign: sign < 0
+    low, high = condition.min, condition.max
+    return lambda magnitude, _sign: (low is None or magnitude >= low) and (high is None or magnitude <= high)
 
 
 class RuleSet:
     """A household's enabled rules in priority order, compiled once; ``evaluate`` is pure and fast.
 
-    Outcomes are memoised on what the conditions can see of a transaction (payee and memo as written; the
-    amount only through its sign and its place among the rules' bounds; the account only if a rule looks at it),
-    so an import of many similar lines evaluates each distinct line once. The memo is bounded."""
+    Every distinct condition gets a bit. A transaction's payee, memo, amount and account each give the bits of the
+    conditions on them that hold, memoised per distinct payee, memo, (sign, place among the rules' bounds) and
+    account; the outcome is then memoised per set of bits. An import of many lines from the same payees evaluates
+    each payee's conditions once, and each memo's (when a rule looks at memos) once per distinct memo. The memos
+    are bounded."""
 
-    MEMO_LIMIT = 200_000
+    MEMO_LIMIT = 100_000
 
     def __init__(self, rules: Iterable[RuleSpec]) -> None:
-        self._rules = tuple(
-            _Compiled(r, tuple(map(_compile_condition, r.conditions)), r.match is Match.ALL) for r in rules
+        self._specs = tuple(rules)
+        bits: dict[Condition, int] = {}
+        for spec in self._specs:
+            for condition in spec.conditions:
+                bits.setdefault(condition, 1 << len(bits))
+        self._payee_tests = [(bit, _text_test(c)) for c, bit in bits.items() if c.field is RuleField.PAYEE]
+        self._memo_tests = [(bit, _text_test(c)) for c, bit in bits.items() if c.field is RuleField.MEMO]
+        self._amount_tests = [(bit, _amount_test(c)) for c, bit in bits.items() if c.field is RuleField.AMOUNT]
+        self._account_tests = [
+            (bit, frozenset(c.account_ids)) for c, bit in bits.items() if c.field is RuleField.ACCOUNT
+        ]
+        self._needs = tuple(
+            (spec, sum(bits[c] for c in spec.conditions), spec.match is Match.ALL) for spec in self._specs
         )
-        conditions = [c for r in self._rules for c in r.spec.conditions]
-        self._uses_memo = any(c.field is RuleField.MEMO for c in conditions)
-        self._uses_account = any(c.field is RuleField.ACCOUNT for c in conditions)
-        self._bounds = sorted({b for c in conditions for b in (c.min, c.max) if b is not None})
-        self._memo: dict[tuple[Any, ...], RuleOutcome] = {}
+        self._bounds = sorted({b for c in bits for b in (c.min, c.max) if b is not None})
+        self._payee_bits: dict[str | None, int] = {}
+        self._memo_bits: dict[str | None, int] = {}
+        self._amount_bits: dict[tuple[int, int], int] = {}
+        self._account_bits: dict[uuid.UUID | None, int] = {}
+        self._memo_mask = sum(bit for bit, _ in self._memo_tests)
+        self._outcomes: dict[int, RuleOutcome] = {}
+        self._decisions: dict[tuple[int, int, int], RuleOutcome] = {}
 
     def __len__(self) -> int:
-        return len(self._rules)
+        return len(self._specs)
 
     def evaluate(
         self, *, payee: str | None, memo: str | None, amount: Decimal, account_id: uuid.UUID | None
     ) -> RuleOutcome:
-        if not self._rules:
+        if not self._specs:
             return NO_OUTCOME
-        sign = (amount > 0) - (amount < 0)
-        magnitude = abs(amount)
-        slot = -1
-        if self._bounds:
-            # Where the size sits among the bounds (equal to one counts apart: bounds are inclusive).
-            index = bisect.bisect_left(self._bounds, magnitude)
-            slot = 2 * index + (index < len(self._bounds) and self._bounds[index] == magnitude)
-        key = (
-            payee,
-            memo if self._uses_memo else None,
-            sign,
-            slot,
-            account_id if self._uses_account else None,
-        )
-        found = self._memo.get(key)
+        bits = self._text_bits(self._payee_bits, self._payee_tests, payee) if self._payee_tests else 0
+        if self._amount_tests:
+            bits |= self._bits_of_amount(amount)
+        if self._account_tests:
+            found = self._account_bits.get(account_id)
+            if found is None:
+                found = self._account_bits[account_id] = sum(b for b, ids in self._account_tests if account_id in ids)
+            bits |= found
+        if self._memo_tests:
+            # Matching is monotone in the bits, so if no memo condition holding and every one holding decide
+            # alike, the memo cannot change the decision: skip looking at it.
+            unless = self._outcome(bits)
+            if unless is self._outcome(bits | self._memo_mask):
+                return unless
+            bits |= self._text_bits(self._memo_bits, self._memo_tests, memo)
+        return self._outcome(bits)
+
+    def _outcome(self, bits: int) -> RuleOutcome:
+        outcome = self._outcomes.get(bits)
+        if outcome is None:
+            outcome = self._outcomes[bits] = self._decide(bits)
+        return outcome
+
+    def _text_bits(self, memo: dict[str | None, int], tests: list[tuple[int, TextTest]], raw: str | None) -> int:
+        found = memo.get(raw)
         if found is None:
-            found = self._evaluate(_Facts(payee, memo, magnitude, sign, account_id))
-            if len(self._memo) >= self.MEMO_LIMIT:
-                self._memo.clear()
-            self._memo[key] = found
+            found = 0
+            if raw is not None:
+                folded = text_key(raw)
+                for bit, test in tests:
+                    if test(raw, folded):
+                        found |= bit
+            if len(memo) >= self.MEMO_LIMIT:
+                memo.clear()
+            memo[raw] = found
         return found
 
-    def _evaluate(self, facts: _Facts) -> RuleOutcome:
+    def _bits_of_amount(self, amount: Decimal) -> int:
+        sign = (amount > 0) - (amount < 0)
+        magnitude = abs(amount)
+        # Where the size sits among the bounds (equal to one counts apart: bounds are inclusive).
+        index = bisect.bisect_left(self._bounds, magnitude)
+        slot = 2 * index + (index < len(self._bounds) and self._bounds[index] == magnitude)
+        found = self._amount_bits.get((sign, slot))
+        if found is None:
+            found = self._amount_bits[(sign, slot)] = sum(b for b, test in self._amount_tests if test(magnitude, sign))
+        return found
+
+    def _decide(self, bits: int) -> RuleOutcome:
         category: tuple[uuid.UUID, RuleSpec] | None = None
         payee: tuple[str, RuleSpec] | None = None
         tags: tuple[tuple[str, ...], RuleSpec] | None = None
-        for rule in self._rules:
-            spec = rule.spec
-            wanted = (
-                (category is None and spec.category_id is not None)
-                or (payee is None and spec.payee is not None)
-                or (tags is None and bool(spec.tags))
-            )
-            if not wanted or not rule.holds(facts):
+        for spec, needs, every in self._needs:
+            if not ((bits & needs) == needs if every else bits & needs):
                 continue
             if category is None and spec.category_id is not None:
                 category = (spec.category_id, spec)
@@ -406,4 +415,9 @@ class RuleSet:
                 break
         if category is None and payee is None and tags is None:
             return NO_OUTCOME
-        return RuleOutcome(category=category, payee=payee, tags=tags)
+        # One object per decision, so equal decisions are the same object.
+        key = (id(category[1]) if category else 0, id(payee[1]) if payee else 0, id(tags[1]) if tags else 0)
+        found = self._decisions.get(key)
+        if found is None:
+            found = self._decisions[key] = RuleOutcome.of(category, payee, tags)
+        return found

@@ -29,14 +29,14 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.budget.categorisation.learned import BUCKET_SQL, LearnedModel
+from subgraphs.budget.categorisation.learned import BUCKET_SQL, Guess, LearnedModel
 from subgraphs.budget.categorisation.models import (
     DEFAULT_AUTO_APPLY_THRESHOLD,
     CategorisationSettings,
     Rule,
     TransactionCategorisation,
 )
-from subgraphs.budget.categorisation.rules import Condition, Match, RuleSet, RuleSpec
+from subgraphs.budget.categorisation.rules import Condition, Match, RuleOutcome, RuleSet, RuleSpec
 from subgraphs.budget.models import Category, Payee, PayeeAlias, Transaction
 from subgraphs.budget.services.payees import payee_key
 
@@ -155,6 +155,7 @@ class Categoriser:
         self._defaults = dict(payee_defaults or {})
         self._aliases = dict(aliases or {})
         self._keys: dict[str | None, str] = {}
+        self._made_memo: dict[tuple[RuleOutcome, Any], Suggestion] = {}
 
     @classmethod
     async def load(cls, *, session: AsyncSession, household_id: uuid.UUID) -> Categoriser:
@@ -201,26 +202,48 @@ class Categoriser:
         outcome = self.rules.evaluate(
             payee=draft.payee, memo=draft.memo, amount=draft.amount, account_id=draft.account_id
         )
+        if outcome.category is not None:
+            return self._made(outcome, None)
+        key = self._payee_key(outcome.payee[0] if outcome.payee else draft.payee)
+        default = self._defaults.get(key) if key else None
+        if default is not None:
+            return self._made(outcome, default)
+        if self.learning:
+            guess = self.model.payee_guess(payee_key=key, amount=draft.amount)
+            if guess is None or guess.confidence < self.threshold:
+                guess = self.model.word_guess(payee_key=key, memo=draft.memo, amount=draft.amount, better_than=guess)
+            floor = self.threshold if threshold is None else threshold
+            if guess is not None and guess.confidence >= floor and guess.category_id in self._live:
+                return self._made(outcome, guess)
+        return self._made(outcome, NOTHING)
+
+    def _made(self, outcome: RuleOutcome, decided: Guess | uuid.UUID | Suggestion | None) -> Suggestion:
+        """The suggestion for what the rules decided and what decided the category (``None``: a rule did; a
+        category id: the payee's default; a ``Guess``; ``NOTHING``). Built once per distinct pair."""
+        key = (outcome, decided)
+        found = self._made_memo.get(key)
+        if found is not None:
+            return found
         payee = outcome.payee[0] if outcome.payee else None
         tags = outcome.tags[0] if outcome.tags else ()
         rule_ids = tuple(r.id for r in outcome.rules)
-        if outcome.category is not None:
+        if decided is None and outcome.category is not None:
             category_id, rule = outcome.category
-            return Suggestion(category_id, payee, tags, 1.0, f"rule '{rule.name}'", "rule", rule.id, rule_ids)
-        key = self._payee_key(payee if payee is not None else draft.payee)
-        default = self._defaults.get(key) if key else None
-        if default is not None:
-            return Suggestion(default, payee, tags, 1.0, "payee default", "payee", None, rule_ids)
-        if self.learning:
-            guess = self.model.guess(payee_key=key, memo=draft.memo, amount=draft.amount, enough=self.threshold)
-            floor = self.threshold if threshold is None else threshold
-            if guess is not None and guess.confidence >= floor and guess.category_id in self._live:
-                return Suggestion(
-                    guess.category_id, payee, tags, guess.confidence, guess.reason, "learned", None, rule_ids
-                )
-        if payee is None and not tags:
-            return NOTHING
-        return dataclasses.replace(NOTHING, payee=payee, tags=tags, rule_ids=rule_ids)
+            found = Suggestion(category_id, payee, tags, 1.0, f"rule '{rule.name}'", "rule", rule.id, rule_ids)
+        elif isinstance(decided, uuid.UUID):
+            found = Suggestion(decided, payee, tags, 1.0, "payee default", "payee", None, rule_ids)
+        elif isinstance(decided, Guess):
+            found = Suggestion(
+                decided.category_id, payee, tags, decided.confidence, decided.reason, "learned", None, rule_ids
+            )
+        elif payee is None and not tags:
+            found = NOTHING
+        else:
+            found = dataclasses.replace(NOTHING, payee=payee, tags=tags, rule_ids=rule_ids)
+        if len(self._made_memo) > 100_000:
+            self._made_memo.clear()
+        self._made_memo[key] = found
+        return found
 
     def _payee_key(self, name: str | None) -> str:
         """The normalised payee a name resolves to (an alias gives its payee), as ``resolve_payee`` would."""
