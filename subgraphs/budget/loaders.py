@@ -10,7 +10,9 @@ from aiodataloader import DataLoader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from subgraphs.budget.categorisation.models import CategorisationSettings, TransactionCategorisation
 from subgraphs.budget.models import Account, Transaction
+from subgraphs.budget.services.categorise import Categoriser
 
 
 class Loaders:
@@ -19,6 +21,9 @@ class Loaders:
         self.account_by_id = DataLoader(self._accounts_by_id)
         self.transaction_by_id = DataLoader(self._transactions_by_id)
         self.posted_sum_by_account_id = DataLoader(self._posted_sums_by_account_id)
+        self.categoriser_by_household_id = DataLoader(self._categorisers_by_household_id)
+        self.categorisation_by_transaction_id = DataLoader(self._categorisations_by_transaction_id)
+        self.categorisation_settings_by_household_id = DataLoader(self._categorisation_settings_by_household_id)
 
     async def _accounts_by_id(self, keys: Sequence[uuid.UUID]) -> list[Account | None]:
         async with self._sessionmaker() as session:
@@ -41,3 +46,28 @@ class Loaders:
             )
             sums = {account_id: total for account_id, total in rows.all()}
         return [sums.get(k, Decimal(0)) for k in keys]
+
+    async def _categorisers_by_household_id(self, keys: Sequence[uuid.UUID]) -> list[Categoriser]:
+        """Each household's rules and learned model, loaded once per request (the model is kept per process)."""
+        async with self._sessionmaker() as session:
+            return [await Categoriser.load(session=session, household_id=k) for k in keys]
+
+    async def _categorisations_by_transaction_id(
+        self, keys: Sequence[uuid.UUID]
+    ) -> list[TransactionCategorisation | None]:
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(TransactionCategorisation).where(TransactionCategorisation.transaction_id.in_(keys))
+            )
+            by_id = {row.transaction_id: row for row in rows}
+        return [by_id.get(k) for k in keys]
+
+    async def _categorisation_settings_by_household_id(
+        self, keys: Sequence[uuid.UUID]
+    ) -> list[CategorisationSettings | None]:
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(CategorisationSettings).where(CategorisationSettings.household_id.in_(keys))
+            )
+            by_id = {row.household_id: row for row in rows}
+        return [by_id.get(k) for k in keys]

@@ -6,6 +6,7 @@ import strawberry
 from sqlalchemy import select
 
 from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
+from subgraphs.budget.categorisation.queries import categorisation_settings, rules
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
@@ -68,3 +69,15 @@ class Query:
     )
     def currencies(self) -> list[Currency]:
         return currencies_list()
+
+    rules = strawberry.field(
+        resolver=rules,
+        description="A household's categorisation rules in priority order (first applies first). Empty if the "
+        "household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    categorisation_settings = strawberry.field(
+        resolver=categorisation_settings,
+        description="A household's automatic categorisation settings; null if the household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )

@@ -33,7 +33,7 @@ class Rule(Base):
     household_id: Mapped[uuid.UUID] = mapped_column()
     name: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
-    """Priority: rules are tried in ascending ``position`` (then ``created_at``, ``id``)."""
+    """Priority: rules are tried in ascending ``position`` (then ``id``)."""
     enabled: Mapped[bool] = mapped_column(default=True, server_default="true")
     match: Mapped[str] = mapped_column(String(3), default="all", server_default="all")
     """``all``: every condition must hold; ``any``: one is enough."""

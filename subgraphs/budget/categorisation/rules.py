@@ -94,8 +94,7 @@ _OPERATORS: dict[RuleField, frozenset[Operator]] = {
 _SPACES = re.compile(r"\s+")
 _PUNCTUATION = re.compile(r"[^\w\s&@+]")
 _ASCII_FOLD = bytes(
-    ord(" ") if _PUNCTUATION.match(chr(code)) else ord(chr(code).lower()) if code < 128 else code
-    for code in range(256)
+    ord(" ") if _PUNCTUATION.match(chr(code)) else ord(chr(code).lower()) if code < 128 else code for code in range(256)
 )
 """The same folding for ASCII text, as one ``bytes.translate``: upper case lowered, punctuation made a space."""
 
@@ -135,6 +134,8 @@ class Problem:
 
     field: str
     message: str
+    missing: bool = False
+    """The input names something that does not exist (or is another household's)."""
 
 
 @dataclass(frozen=True, slots=True)

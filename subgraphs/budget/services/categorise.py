@@ -272,9 +272,7 @@ async def load_rules(
     """The household's enabled rules in priority order, compiled. A rule whose category was archived since keeps
     its other actions."""
     rows = await session.scalars(
-        select(Rule)
-        .where(Rule.household_id == household_id, Rule.enabled.is_(True))
-        .order_by(Rule.position, Rule.created_at, Rule.id)
+        select(Rule).where(Rule.household_id == household_id, Rule.enabled.is_(True)).order_by(Rule.position, Rule.id)
     )
     return RuleSet(
         RuleSpec(

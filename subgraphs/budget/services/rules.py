@@ -146,7 +146,7 @@ async def check_rule(*, session: AsyncSession, household_id: uuid.UUID, data: Ru
             )
         )
         if found is None:
-            problems.append(Problem("setCategoryId", "no such category"))
+            problems.append(Problem("setCategoryId", "no such category", missing=True))
     wanted = {a for c in data.conditions if c.field is RuleField.ACCOUNT for a in c.account_ids}
     if wanted:
         found_accounts = set(
@@ -156,7 +156,7 @@ async def check_rule(*, session: AsyncSession, household_id: uuid.UUID, data: Ru
         )
         for index, condition in enumerate(data.conditions):
             if set(condition.account_ids) - found_accounts:
-                problems.append(Problem(f"conditions[{index}].accountIds", "no such account"))
+                problems.append(Problem(f"conditions[{index}].accountIds", "no such account", missing=True))
     if problems:
         raise RuleInputError(problems)
     return RuleData(
