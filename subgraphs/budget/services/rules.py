@@ -139,14 +139,6 @@ async def check_rule(*, session: AsyncSession, household_id: uuid.UUID, data: Ru
         problems.append(Problem("addTags", str(exc)))
     if data.category_id is None and payee is None and not tags and not any(p.field == "addTags" for p in problems):
         problems.append(Problem("setCategoryId", "a rule needs an action: a category, a payee or tags to add"))
-    if data.category_id is not None:
-        found = await session.scalar(
-            select(Category.id).where(
-                Category.id == data.category_id, Category.household_id == household_id, Category.archived_at.is_(None)
-            )
-        )
-        if found is None:
-            problems.append(Problem("setCategoryId", "no such category", missing=True))
     wanted = {a for c in data.conditions if c.field is RuleField.ACCOUNT for a in c.account_ids}
     if wanted:
         found_accounts = set(
@@ -157,6 +149,14 @@ async def check_rule(*, session: AsyncSession, household_id: uuid.UUID, data: Ru
         for index, condition in enumerate(data.conditions):
             if set(condition.account_ids) - found_accounts:
                 problems.append(Problem(f"conditions[{index}].accountIds", "no such account", missing=True))
+    if data.category_id is not None:
+        found = await session.scalar(
+            select(Category.id).where(
+                Category.id == data.category_id, Category.household_id == household_id, Category.archived_at.is_(None)
+            )
+        )
+        if found is None:
+            problems.append(Problem("setCategoryId", "no such category", missing=True))
     if problems:
         raise RuleInputError(problems)
     return RuleData(
