@@ -157,7 +157,8 @@ async def test_rules_come_first_then_the_payee_default_then_history(
         1.0,
         ("big",),
     )
-    assert by_rule.rule_id is not None and by_rule.rule_ids == (by_rule.rule_id,)
+    assert by_rule.rule_id is not None
+    assert by_rule.rule_ids == (by_rule.rule_id,)
 
     small = categoriser.suggest(draft(household, "REWE Markt", "-15.00"))
     assert (small.category_id, small.source) == (c["Groceries"], "learned")

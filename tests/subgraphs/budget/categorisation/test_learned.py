@@ -34,7 +34,7 @@ C: dict[str, uuid.UUID] = {}
 MODEL = model_of(HISTORY, C)
 
 
-def guess(payee: str | None, amount: str, memo: str | None = None, enough: float = 0.8):  # noqa: ANN201
+def guess(payee: str | None, amount: str, memo: str | None = None, enough: float = 0.8):
     return MODEL.guess(payee_key=payee_key(payee) if payee else None, memo=memo, amount=Decimal(amount), enough=enough)
 
 
@@ -49,26 +49,38 @@ def test_a_payee_seen_often_in_one_category_is_a_confident_suggestion_with_its_r
 def test_confidence_grows_with_agreeing_history() -> None:
     """One example gives 0.5, four agreeing 0.8: below the default threshold until there is real evidence."""
     netflix = guess("Netflix", "-17.99")
-    assert netflix is not None and netflix.confidence == 4 / 5 and netflix.category_id == C["Subscriptions"]
+    assert netflix is not None
+    assert netflix.confidence == 4 / 5
+    assert netflix.category_id == C["Subscriptions"]
     corner = guess("Corner Shop", "-2.00")
-    assert corner is not None and corner.confidence == 0.5 and corner.reason == "learned from 1 similar transaction"
+    assert corner is not None
+    assert corner.confidence == 0.5
+    assert corner.reason == "learned from 1 similar transaction"
 
 
 def test_the_size_of_the_amount_tells_a_mixed_payee_apart() -> None:
     """Amazon: books are small, electronics large. The payee alone is split 2 to 3 (0.5); by size it is not."""
     small = guess("Amazon", "-11.00")
     large = guess("Amazon", "-280.00")
-    assert small is not None and small.category_id == C["Books"] and small.confidence == 2 / 3
-    assert large is not None and large.category_id == C["Electronics"] and large.confidence == 3 / 4
+    assert small is not None
+    assert small.category_id == C["Books"]
+    assert small.confidence == 2 / 3
+    assert large is not None
+    assert large.category_id == C["Electronics"]
+    assert large.confidence == 3 / 4
     unusual = guess("Amazon", "-60.00")  # a size never seen: the payee's overall majority, unsure
-    assert unusual is not None and unusual.category_id == C["Electronics"] and unusual.confidence == 0.5
+    assert unusual is not None
+    assert unusual.category_id == C["Electronics"]
+    assert unusual.confidence == 0.5
 
 
 def test_money_in_and_money_out_are_learned_apart() -> None:
     salary = guess("ACME GmbH", "3100.00")
     canteen = guess("ACME GmbH", "-5.00")
-    assert salary is not None and salary.category_id == C["Salary"]
-    assert canteen is not None and canteen.category_id == C["Eating out"]
+    assert salary is not None
+    assert salary.category_id == C["Salary"]
+    assert canteen is not None
+    assert canteen.category_id == C["Eating out"]
 
 
 def test_a_new_payee_is_recognised_by_a_word_it_shares() -> None:
@@ -81,7 +93,8 @@ def test_a_new_payee_is_recognised_by_a_word_it_shares() -> None:
 
 def test_a_memo_word_helps_when_the_payee_is_unknown() -> None:
     found = guess("PayPal Europe", "-17.99", memo="Lastschrift netflix.com 4711")
-    assert found is not None and found.category_id == C["Subscriptions"]
+    assert found is not None
+    assert found.category_id == C["Subscriptions"]
 
 
 def test_nothing_similar_means_no_suggestion() -> None:
@@ -109,7 +122,9 @@ def test_a_tie_is_broken_the_same_way_whatever_the_order_of_history() -> None:
     backwards = model_of(history.format("B", "A"), dict(categories))
     for model in (forwards, backwards):
         found = model.guess(payee_key="kiosk", memo=None, amount=Decimal("-1"), enough=0.8)
-        assert found is not None and found.category_id == uuid.UUID(int=1) and found.confidence == 1 / 3
+        assert found is not None
+        assert found.category_id == uuid.UUID(int=1)
+        assert found.confidence == 1 / 3
 
 
 def test_words_and_sizes() -> None:

@@ -111,14 +111,22 @@ def test_the_first_matching_rule_wins_each_action_and_later_rules_fill_the_rest(
         ]
     )
     outcome = rules.evaluate(payee="SHELL 123", memo=None, amount=Decimal("-40"), account_id=CARD)
-    assert outcome.category is not None and outcome.category[0] == FUEL and outcome.category[1].name == "Fuel"
-    assert outcome.payee is not None and outcome.payee[0] == "Shell" and outcome.payee[1].name == "Shell shop"
-    assert outcome.tags is not None and outcome.tags[0] == ("car",) and outcome.tags[1].name == "Shell shop"
+    assert outcome.category is not None
+    assert outcome.category[0] == FUEL
+    assert outcome.category[1].name == "Fuel"
+    assert outcome.payee is not None
+    assert outcome.payee[0] == "Shell"
+    assert outcome.payee[1].name == "Shell shop"
+    assert outcome.tags is not None
+    assert outcome.tags[0] == ("car",)
+    assert outcome.tags[1].name == "Shell shop"
     assert [r.name for r in outcome.rules] == ["Fuel", "Shell shop"]  # "Card" decided nothing
 
     elsewhere = rules.evaluate(payee="Kiosk", memo=None, amount=Decimal("-4"), account_id=CARD)
-    assert elsewhere.category is not None and elsewhere.category[0] == OTHER
-    assert elsewhere.tags is not None and elsewhere.tags[0] == ("card",)
+    assert elsewhere.category is not None
+    assert elsewhere.category[0] == OTHER
+    assert elsewhere.tags is not None
+    assert elsewhere.tags[0] == ("card",)
     assert elsewhere.payee is None
 
 
@@ -130,7 +138,8 @@ def test_conditions_see_the_payee_as_it_arrived_not_a_rename() -> None:
         ]
     )
     outcome = rules.evaluate(payee="AMZN Mktp", memo=None, amount=Decimal("-9"), account_id=CHECKING)
-    assert outcome.payee is not None and outcome.payee[0] == "Amazon"
+    assert outcome.payee is not None
+    assert outcome.payee[0] == "Amazon"
     assert outcome.category is None
 
 
