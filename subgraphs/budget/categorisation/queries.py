@@ -24,14 +24,20 @@ from subgraphs.budget.services.rules import suggestion_for
 __all__ = ["categorisation_of", "categorisation_settings", "category_suggestion_of", "rules"]
 
 
-def _readable(info: strawberry.Info[Context, None], household_id: strawberry.ID) -> uuid.UUID | None:
+def _readable(info: strawberry.Info[Context, None], household_id: strawberry.ID | None) -> uuid.UUID | None:
+    """The household named (default: the viewer's first) if the viewer may read it."""
+    if household_id is None:
+        return info.context.viewer.household_ids[0] if info.context.viewer.household_ids else None
     wanted = parse_id(household_id)
     return wanted if wanted is not None and info.context.viewer.can_read(wanted) else None
 
 
 async def rules(
     info: strawberry.Info[Context, None],
-    household_id: Annotated[strawberry.ID, strawberry.argument(description="The household.")],
+    household_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="The household; defaults to the viewer's first household."),
+    ] = None,
     first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 100 (default 50).")] = None,
     after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
 ) -> Connection[Rule]:
@@ -50,7 +56,10 @@ async def rules(
 
 async def categorisation_settings(
     info: strawberry.Info[Context, None],
-    household_id: Annotated[strawberry.ID, strawberry.argument(description="The household.")],
+    household_id: Annotated[
+        strawberry.ID | None,
+        strawberry.argument(description="The household; defaults to the viewer's first household."),
+    ] = None,
 ) -> CategorisationSettings | None:
     household = _readable(info, household_id)
     if household is None:

@@ -71,12 +71,15 @@ def errors_of(problems: Sequence[matching.Problem]) -> list[UserError]:
 
 
 def writable_household(
-    info: strawberry.Info[Context, None], household_id: strawberry.ID
+    info: strawberry.Info[Context, None], household_id: strawberry.ID | None
 ) -> tuple[uuid.UUID | None, UserError | None]:
-    """The household, if the viewer may change its rules; else the error. Another household's id answers exactly
-    like a missing one; a viewer of the household is refused."""
+    """The household named (default: the viewer's first), if the viewer may change its categorisation; else the
+    error. Another household's id answers exactly like a missing one; a viewer of the household is refused."""
     viewer = info.context.viewer
-    wanted = parse_id(household_id)
+    if household_id is None:
+        wanted = viewer.household_ids[0] if viewer.household_ids else None
+    else:
+        wanted = parse_id(household_id)
     if wanted is None or not viewer.can_read(wanted):
         return None, NotFoundError(field="householdId", message="no such household")
     if not viewer.can_write(wanted):

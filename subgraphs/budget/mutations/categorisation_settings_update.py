@@ -12,7 +12,9 @@ from subgraphs.budget.services.rules import RuleInputError, set_categorisation_s
 
 @strawberry.input(description="Changes to a household's categorisation settings; fields left out stay as they are.")
 class CategorisationSettingsUpdateInput:
-    household_id: strawberry.ID = strawberry.field(description="The household.")
+    household_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The household; defaults to the viewer's first household."
+    )
     auto_apply_threshold: float | None = strawberry.field(
         default=None, description="Confidence from 0 to 1 from which learned suggestions are applied without asking."
     )

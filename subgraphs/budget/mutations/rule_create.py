@@ -12,7 +12,9 @@ from subgraphs.budget.services.rules import RuleData, RuleInputError, create_rul
 
 @strawberry.input(description="A new categorisation rule; it goes last in the household's priority order.")
 class RuleCreateInput:
-    household_id: strawberry.ID = strawberry.field(description="The household.")
+    household_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The household; defaults to the viewer's first household."
+    )
     name: str = strawberry.field(description="1 to 100 characters; shown as the reason: rule 'Groceries'.")
     conditions: list[RuleConditionInput] = strawberry.field(description="One to 20 conditions.")
     match: RuleMatch = strawberry.field(default=RuleMatch.ALL, description="All conditions, or any one (ALL).")

@@ -11,7 +11,9 @@ from subgraphs.budget.services.rules import RuleInputError, reorder_rules
 
 @strawberry.input(description="A household's rules in their new priority order.")
 class RuleReorderInput:
-    household_id: strawberry.ID = strawberry.field(description="The household.")
+    household_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The household; defaults to the viewer's first household."
+    )
     rule_ids: list[strawberry.ID] = strawberry.field(
         description="Every rule of the household exactly once, highest priority first."
     )

@@ -13,7 +13,9 @@ from subgraphs.budget.services.rules import RuleInputError, apply_rules
 
 @strawberry.input(description="Run the household's enabled rules again over a date range.")
 class RulesApplyInput:
-    household_id: strawberry.ID = strawberry.field(description="The household.")
+    household_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The household; defaults to the viewer's first household."
+    )
     since: dt.date = strawberry.field(name="from", description="First date, inclusive.")
     until: dt.date = strawberry.field(name="to", description="Last date, inclusive.")
     only_uncategorised: bool = strawberry.field(
