@@ -202,7 +202,7 @@ async def seed(url: str, world: World, transactions: int, others: int) -> None:
             ],
         )
         start = dt.date(2018, 1, 1)
-        records = []
+        records: list[tuple[object, ...]] = []
         for i in range(transactions):
             day = start + dt.timedelta(days=i * 3000 // transactions)
             payee_id, name, category, amount, memo = world.line(day)
@@ -251,7 +251,7 @@ async def seed(url: str, world: World, transactions: int, others: int) -> None:
             columns=["id", "household_id", "name", "type", "currency", "opening_balance", "created_at", "updated_at"],
             records=[(a, oh, "Other", "checking", "EUR", Decimal(0), now, now) for a, oh in other_accounts],
         )
-        other_rows = []
+        other_rows: list[tuple[object, ...]] = []
         for i in range(transactions):
             account_id, other_h = other_accounts[i % others]
             other_rows.append(

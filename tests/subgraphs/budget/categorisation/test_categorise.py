@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import text, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from subgraphs.budget.categorisation.models import CategorisationSettings
 from subgraphs.budget.categorisation.rules import Condition, Operator, RuleField
@@ -306,9 +306,11 @@ async def test_suggest_is_synchronous_and_pure(session: AsyncSession, household:
     assert [fresh.suggest(d) for d in drafts] == first  # no state carried over from earlier calls
 
 
-async def test_the_model_is_kept_until_the_history_changes(session: AsyncSession, household: Household) -> None:
+async def test_the_model_is_kept_until_the_history_changes(
+    session: AsyncSession, household: Household, engine: AsyncEngine
+) -> None:
     await load(session, household.id)
-    with count_statements(session.bind.engine) as statements:  # type: ignore[union-attr]
+    with count_statements(engine) as statements:
         categoriser = await load(session, household.id)
     assert not any("GROUPING SETS" in s for s in statements), "trained again though nothing changed"
     assert categoriser.suggest(draft(household, "Netflix", "-17.99")).category_id is None
@@ -321,7 +323,7 @@ async def test_the_model_is_kept_until_the_history_changes(session: AsyncSession
                 2026-04-05  Netflix  -     -17.99   Subscriptions""",
         categories=household.categories,
     )
-    with count_statements(session.bind.engine) as statements:  # type: ignore[union-attr]
+    with count_statements(engine) as statements:
         categoriser = await load(session, household.id)
     assert any("GROUPING SETS" in s for s in statements)
     netflix = categoriser.suggest(draft(household, "Netflix", "-17.99"))

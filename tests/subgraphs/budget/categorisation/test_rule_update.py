@@ -85,7 +85,7 @@ async def test_a_bad_change_is_refused_and_changes_nothing(runtime: Runtime) -> 
         groceries = await make_category(session, household_id=viewer.household_ids[0], name="Groceries")
     rule_id = await rule_of(runtime, viewer, groceries.id)
     before = await execute(schema, Context(runtime=runtime, viewer=viewer), RULES, h=household)
-    attempts = [
+    attempts: list[tuple[dict[str, Any], str]] = [
         ({"conditions": [{"field": "PAYEE", "operator": "MATCHES", "value": "a**"}]}, "conditions[0].value"),
         ({"conditions": []}, "conditions"),
         ({"setCategoryId": str(uuid.uuid4())}, "setCategoryId"),

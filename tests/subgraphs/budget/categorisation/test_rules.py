@@ -95,9 +95,9 @@ def test_all_needs_every_condition_and_any_needs_one() -> None:
     either = RuleSet([rule("rewe or big", rewe, big, match=Match.ANY, category=GROCERIES)])
     for payee, amount, all_, any_ in [("REWE", "-120", True, True), ("REWE", "-20", False, True),
                                       ("Aldi", "-120", False, True), ("Aldi", "-20", False, False)]:  # fmt: skip
-        facts = {"payee": payee, "memo": None, "amount": Decimal(amount), "account_id": CHECKING}
-        assert (every.evaluate(**facts).category is not None) is all_, (payee, amount)
-        assert (either.evaluate(**facts).category is not None) is any_, (payee, amount)
+        for rules, expected in ((every, all_), (either, any_)):
+            outcome = rules.evaluate(payee=payee, memo=None, amount=Decimal(amount), account_id=CHECKING)
+            assert (outcome.category is not None) is expected, (payee, amount, expected)
 
 
 def test_the_first_matching_rule_wins_each_action_and_later_rules_fill_the_rest() -> None:

@@ -72,11 +72,12 @@ async def scene(runtime: Runtime) -> Scene:
             await session.execute(update(Transaction).where(Transaction.id == ids[5]).values(transfer_id=uuid.uuid4()))
     context = Context(runtime=runtime, viewer=viewer)
     rules = {}
-    for name, condition, actions in [
+    steps: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         ("Groceries", {"field": "PAYEE", "operator": "CONTAINS", "value": "rewe"},
          {"setCategoryId": str(categories["Groceries"]), "addTags": ["food"]}),
         ("Amazon", {"field": "PAYEE", "operator": "STARTS_WITH", "value": "amzn"}, {"setPayee": "Amazon"}),
-    ]:  # fmt: skip
+    ]  # fmt: skip
+    for name, condition, actions in steps:
         data = await execute(
             schema,
             context,
@@ -187,7 +188,9 @@ async def test_rules_can_replace_categories_when_asked(runtime: Runtime, scene: 
 )
 async def test_a_split_keeps_its_parts(runtime: Runtime, scene: Scene) -> None:
     async with runtime.sessionmaker() as session, session.begin():
-        account_id = await session.scalar(select(Transaction.account_id).where(Transaction.id == scene.ids[1]))
+        account_id = (
+            await session.execute(select(Transaction.account_id).where(Transaction.id == scene.ids[1]))
+        ).scalar_one()
         split = await create_transaction(
             session=session,
             household_ids=[scene.household],
@@ -213,7 +216,7 @@ async def test_a_split_keeps_its_parts(runtime: Runtime, scene: Scene) -> None:
 
 async def test_bad_ranges_strangers_and_viewers_are_refused(runtime: Runtime, scene: Scene) -> None:
     before = await ledger(runtime)
-    backwards = await apply(runtime, scene, **{"from": "2026-12-01", "to": "2026-11-01", "dryRun": False})
+    backwards = await apply(runtime, scene, **{"from": "2026-12-01", "to": "2026-11-01", "dryRun": False})  # type: ignore[arg-type]
     assert backwards == {
         "result": None,
         "errors": [{"__typename": "ValidationError", "message": "the range ends before it starts", "field": "to"}],
