@@ -63,6 +63,9 @@ LEARNED_CACHE_SIZE = 32
 """Households whose learned model a process keeps in memory."""
 LEARNED_MAX_AGE_SECONDS = 600.0
 """A kept model is trained again after this long even if its fingerprint did not change (see ``_fingerprint``)."""
+LEARNED_FRESH_SECONDS = 15.0
+"""A kept model checked this recently is used without asking the database again. Changes made through this
+process's categorisation (create, accept, re-run) drop it at once; others show within this time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,19 +119,23 @@ class Suggestion:
 NOTHING = Suggestion(category_id=None, payee=None, tags=(), confidence=0.0, reason="", source="none")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Cached:
     fingerprint: tuple[Any, ...]
     model: LearnedModel
     trained_at: float
+    checked_at: float
 
 
 _learned: OrderedDict[uuid.UUID, _Cached] = OrderedDict()
 
 
-def forget_learned_models() -> None:
-    """Drop every kept model (tests; a process that knows the history was rewritten behind its back)."""
-    _learned.clear()
+def forget_learned_models(household_id: uuid.UUID | None = None) -> None:
+    """Drop the kept model of a household whose history this process just changed (or every kept model)."""
+    if household_id is None:
+        _learned.clear()
+    else:
+        _learned.pop(household_id, None)
 
 
 class Categoriser:
@@ -331,10 +338,14 @@ async def _fingerprint(*, session: AsyncSession, household_id: uuid.UUID) -> tup
 
 
 async def _learned_model(*, session: AsyncSession, household_id: uuid.UUID) -> LearnedModel:
-    fingerprint = await _fingerprint(session=session, household_id=household_id)
-    cached = _learned.get(household_id)
     now = time.monotonic()
+    cached = _learned.get(household_id)
+    if cached is not None and now - cached.checked_at < LEARNED_FRESH_SECONDS:
+        _learned.move_to_end(household_id)
+        return cached.model
+    fingerprint = await _fingerprint(session=session, household_id=household_id)
     if cached is not None and cached.fingerprint == fingerprint and now - cached.trained_at < LEARNED_MAX_AGE_SECONDS:
+        cached.checked_at = now
         _learned.move_to_end(household_id)
         return cached.model
     rows = (await session.execute(_training_query(), {"household_id": household_id})).all()
@@ -342,7 +353,7 @@ async def _learned_model(*, session: AsyncSession, household_id: uuid.UUID) -> L
         ((r.payee_key, r.inflow, r.bucket, r.category_id, r.n) for r in rows if not r.by_text and r.payee_key),
         ((r.payee_key, r.memo_text, r.inflow, r.category_id, r.n) for r in rows if r.by_text),
     )
-    _learned[household_id] = _Cached(fingerprint, model, now)
+    _learned[household_id] = _Cached(fingerprint, model, now, now)
     _learned.move_to_end(household_id)
     while len(_learned) > LEARNED_CACHE_SIZE:
         _learned.popitem(last=False)
@@ -408,6 +419,8 @@ async def apply_on_create(
     event fields; the returned ``AppliedCategorisation`` records it after the insert."""
     categoriser = await Categoriser.load(session=session, household_id=household_id)
     suggestion = categoriser.suggest(Draft(data.account_id, data.date, data.amount, data.payee, data.memo))
+    if data.category_id is not None or suggestion.category_id is not None:
+        forget_learned_models(household_id)  # the history grows by a categorised transaction
     if data.category_id is not None or data.splits:
         suggestion = dataclasses.replace(
             suggestion, category_id=None, confidence=0.0, reason="", source="none", rule_id=None

@@ -35,6 +35,7 @@ from subgraphs.budget.services.categorise import (
     Categoriser,
     Draft,
     Suggestion,
+    forget_learned_models,
     live_categories,
     load_rules,
     record_categorisations,
@@ -404,6 +405,7 @@ async def _write(
     """Store a batch of changes, their events (one insert) and the categorisation records."""
     if not changes:
         return
+    forget_learned_models(household_id)
     await session.execute(
         update(Transaction),
         [

@@ -17,6 +17,7 @@ from subgraphs.budget.categorisation.rules import Condition, Operator, RuleField
 from subgraphs.budget.models import Category, Payee, PayeeAlias, Transaction
 from subgraphs.budget.services import categorise
 from subgraphs.budget.services.categorise import OFFER_THRESHOLD, Categoriser, Draft, Suggestion
+from subgraphs.budget.services.ledger import NewTransaction, create_transaction
 from subgraphs.budget.services.payees import payee_key
 from subgraphs.budget.services.rules import RuleData, create_rule
 from tests.factories import count_statements, make_account, make_category
@@ -307,13 +308,21 @@ async def test_suggest_is_synchronous_and_pure(session: AsyncSession, household:
 
 
 async def test_the_model_is_kept_until_the_history_changes(
-    session: AsyncSession, household: Household, engine: AsyncEngine
+    session: AsyncSession, household: Household, engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    def model_queries(statements: list[str]) -> list[str]:
+        return [s for s in statements if "GROUPING SETS" in s or "max(budget.transactions.updated_at)" in s]
+
     await load(session, household.id)
     with count_statements(engine) as statements:
         categoriser = await load(session, household.id)
-    assert not any("GROUPING SETS" in s for s in statements), "trained again though nothing changed"
+    assert model_queries(statements) == [], "a model checked moments ago is used as it is"
     assert categoriser.suggest(draft(household, "Netflix", "-17.99")).category_id is None
+
+    monkeypatch.setattr(categorise, "LEARNED_FRESH_SECONDS", 0.0)  # from here on, every load checks
+    with count_statements(engine) as statements:
+        await load(session, household.id)
+    assert len(model_queries(statements)) == 1, "unchanged history: the fingerprint only, no training"
 
     await record(
         session,
@@ -325,9 +334,34 @@ async def test_the_model_is_kept_until_the_history_changes(
     )
     with count_statements(engine) as statements:
         categoriser = await load(session, household.id)
-    assert any("GROUPING SETS" in s for s in statements)
+    assert any("GROUPING SETS" in s for s in statements), "the history changed: trained again"
     netflix = categoriser.suggest(draft(household, "Netflix", "-17.99"))
     assert (netflix.category_id, netflix.reason) == (
         household.categories["Subscriptions"],
         "learned from 4 similar transactions",
     )
+
+
+async def test_categorising_through_this_process_drops_the_kept_model(
+    session: AsyncSession, household: Household
+) -> None:
+    """Within the freshness window nothing is asked of the database, so a write that categorises must drop the
+    model itself: the next transaction already learns from it."""
+    before = await load(session, household.id)
+    assert before.suggest(draft(household, "Netflix", "-17.99")).category_id is None  # 3 examples: 0.75
+    async with session.begin():
+        await create_transaction(
+            session=session,
+            household_ids=[household.id],
+            data=NewTransaction(
+                household.account_id,
+                dt.date(2026, 4, 5),
+                Decimal("-17.99"),
+                "Netflix",
+                None,
+                category_id=household.categories["Subscriptions"],
+                categorise=True,
+            ),
+        )
+    after = await load(session, household.id)
+    assert after.suggest(draft(household, "Netflix", "-17.99")).reason == "learned from 4 similar transactions"
