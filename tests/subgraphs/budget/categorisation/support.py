@@ -74,8 +74,10 @@ async def record(
     account_id: uuid.UUID,
     text: str,
     categories: dict[str, uuid.UUID],
+    categorise: bool = False,
 ) -> list[uuid.UUID]:
-    """Record the history through ``create_transaction``; categories are looked up by name (made if missing)."""
+    """Record the history through ``create_transaction`` (with the household's categorisation if ``categorise``);
+    categories are looked up by name (made if missing)."""
     from tests.factories import make_category
 
     ids = []
@@ -94,6 +96,7 @@ async def record(
                     line.payee,
                     line.memo,
                     category_id=categories[line.category] if line.category else None,
+                    categorise=categorise,
                 ),
             )
             ids.append(row.id)
