@@ -81,8 +81,8 @@ async def make_category(engine: AsyncEngine, household_id: str, name: str) -> st
 async def test_rules_and_history_categorise_through_the_router(
     client: Client, new_client: Callable[[], Client], engine: AsyncEngine
 ) -> None:
-    registered = await client.register("Cat")
-    household = registered["user"]["households"][0]["id"]
+    await client.register("Cat")
+    household = (await client.run("{ me { households { id } } }"))["me"]["households"][0]["id"]
     account = (await client.run(ACCOUNT_CREATE, input={"name": "Checking", "type": "CHECKING", "currency": "EUR"}))[
         "accountCreate"
     ]["account"]["id"]
