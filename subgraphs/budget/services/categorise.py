@@ -29,7 +29,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from subgraphs.budget.categorisation.learned import BUCKET_SQL, Guess, LearnedModel
+from subgraphs.budget.categorisation.learned import BUCKET_SQL, MEMO_HISTORY, Guess, LearnedModel
 from subgraphs.budget.categorisation.models import (
     DEFAULT_AUTO_APPLY_THRESHOLD,
     CategorisationSettings,
@@ -295,28 +295,45 @@ async def load_rules(
     )
 
 
+_HISTORY = """
+    FROM budget.transactions t
+    WHERE t.household_id = :household_id AND t.category_id IS NOT NULL AND t.transfer_id IS NULL AND t.amount <> 0
+"""
+_LIVE = "JOIN budget.categories c ON c.id = g.category_id AND c.household_id = :household_id AND c.archived_at IS NULL"
+
+
 def _training_query() -> Any:
-    """The household's categorised history in two sets of groups, by one scan: (payee, direction, size) and
-    (payee, memo words, direction). Memos lose their digits first (dates, references), so lines that differ only
-    in them fall in one group. Transfers, splits and archived categories teach nothing."""
+    """The household's categorised history as counts, in one statement: by (payee, direction, size class,
+    category) over all of it, and by (payee, memo, direction, category) over the latest ``MEMO_HISTORY``, memo
+    digits (dates, references) turned into spaces so such lines fall together. Transfers, splits and archived
+    categories teach nothing. Grouped on ids first; names are joined to the (few) groups."""
     bucket = BUCKET_SQL.format(amount="t.amount")
     return text(
         f"""
-        SELECT payee_key, memo_text, inflow, bucket, category_id, count(*) AS n, GROUPING(bucket) AS by_text
+        SELECT p.name_key AS payee_key, NULL AS memo_text, g.inflow, g.bucket, g.category_id, g.n, false AS by_text
         FROM (
-            SELECT p.name_key AS payee_key,
-                   regexp_replace(lower(t.memo), '[0-9]+', ' ', 'g') AS memo_text,
-                   t.amount > 0 AS inflow,
-                   {bucket} AS bucket,
-                   t.category_id
-            FROM budget.transactions t
-            JOIN budget.categories c ON c.id = t.category_id
-            LEFT JOIN budget.payees p ON p.id = t.payee_id
-            WHERE t.household_id = :household_id AND c.household_id = :household_id AND c.archived_at IS NULL
-              AND t.transfer_id IS NULL AND t.amount <> 0
-        ) history
-        GROUP BY GROUPING SETS ((payee_key, inflow, bucket, category_id), (payee_key, memo_text, inflow, category_id))
-        """  # noqa: S608  (BUCKET_SQL is a constant)
+            SELECT t.payee_id, t.amount > 0 AS inflow, {bucket} AS bucket, t.category_id, count(*) AS n
+            {_HISTORY} AND t.payee_id IS NOT NULL
+            GROUP BY 1, 2, 3, 4
+        ) g
+        {_LIVE}
+        JOIN budget.payees p ON p.id = g.payee_id
+        UNION ALL
+        SELECT p.name_key, g.memo_text, g.inflow, NULL, g.category_id, g.n, true
+        FROM (
+            SELECT payee_id, regexp_replace(lower(memo), '[0-9]+', ' ', 'g') AS memo_text, inflow, category_id,
+                   count(*) AS n
+            FROM (
+                SELECT t.payee_id, t.memo, t.amount > 0 AS inflow, t.category_id
+                {_HISTORY} AND t.memo IS NOT NULL
+                ORDER BY t.date DESC, t.id DESC
+                LIMIT {MEMO_HISTORY}
+            ) latest
+            GROUP BY 1, 2, 3, 4
+        ) g
+        {_LIVE}
+        LEFT JOIN budget.payees p ON p.id = g.payee_id
+        """  # noqa: S608  (constants only)
     )
 
 
@@ -350,7 +367,7 @@ async def _learned_model(*, session: AsyncSession, household_id: uuid.UUID) -> L
         return cached.model
     rows = (await session.execute(_training_query(), {"household_id": household_id})).all()
     model = LearnedModel.train(
-        ((r.payee_key, r.inflow, r.bucket, r.category_id, r.n) for r in rows if not r.by_text and r.payee_key),
+        ((r.payee_key, r.inflow, r.bucket, r.category_id, r.n) for r in rows if not r.by_text),
         ((r.payee_key, r.memo_text, r.inflow, r.category_id, r.n) for r in rows if r.by_text),
     )
     _learned[household_id] = _Cached(fingerprint, model, now, now)

@@ -50,7 +50,7 @@ def lines(text: str) -> list[Line]:
 
 
 def model_of(text: str, categories: dict[str, uuid.UUID]) -> LearnedModel:
-    """What ``Categoriser.load`` trains from the same history, counted in Python (the SQL query is tested
+    """What ``Categoriser.load`` trains from the same (short) history, counted in Python (the SQL query is tested
     against this in test_categorise.py)."""
     by_payee: Counter[tuple[str, bool, int | None, uuid.UUID]] = Counter()
     by_text: Counter[tuple[str | None, str | None, bool, uuid.UUID]] = Counter()
@@ -62,8 +62,8 @@ def model_of(text: str, categories: dict[str, uuid.UUID]) -> LearnedModel:
         inflow = line.amount > 0
         if key:
             by_payee[key, inflow, amount_bucket(abs(line.amount)), category] += 1
-        memo = re.sub("[0-9]+", " ", line.memo.lower()) if line.memo else None
-        by_text[key, memo, inflow, category] += 1
+        if line.memo:
+            by_text[key, re.sub("[0-9]+", " ", line.memo.lower()), inflow, category] += 1
     return LearnedModel.train(((*k, n) for k, n in by_payee.items()), ((*k, n) for k, n in by_text.items()))
 
 

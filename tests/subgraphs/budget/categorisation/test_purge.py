@@ -51,7 +51,7 @@ async def test_deleting_a_household_deletes_its_rules_settings_and_reasons(runti
 
     async def counts() -> dict[type, dict[uuid.UUID, int]]:
         async with runtime.sessionmaker() as session:
-            result = {}
+            result: dict[type, dict[uuid.UUID, int]] = {}
             for table in (Rule, CategorisationSettings, TransactionCategorisation):
                 rows = await session.execute(select(table.household_id, func.count()).group_by(table.household_id))
                 result[table] = dict(rows.all())
