@@ -274,7 +274,7 @@ async def seed(url: str, world: World, transactions: int, others: int) -> None:
                 )
             )
         await conn.copy_records_to_table("transactions", schema_name="budget", columns=columns, records=other_rows)
-        await conn.execute("ANALYZE budget.transactions")
+        await conn.execute("ANALYZE")
     finally:
         await conn.close()
 
