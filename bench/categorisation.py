@@ -35,7 +35,7 @@ import asyncpg  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 from fincloud.db import create_engine, make_sessionmaker  # noqa: E402
-from subgraphs.budget.categorisation.rules import Condition, Match, Operator, RuleField  # noqa: E402
+from subgraphs.budget.categorisation.rules import Condition, Match, Operator, RuleField, RuleSet  # noqa: E402
 from subgraphs.budget.services import categorise  # noqa: E402
 from subgraphs.budget.services.categorise import Categoriser, Draft  # noqa: E402
 from subgraphs.budget.services.payees import payee_key  # noqa: E402
@@ -388,6 +388,8 @@ async def main() -> None:
 
         lines = drafts(world, args.drafts)
         first_wall, first_cpu, again_wall, again_cpu, outcomes = [], [], [], [], {}
+        payee_only_wall: list[float] = []
+        payee_only_cpu: list[float] = []
         for _ in range(args.repeat):
             async with sessions() as session:
                 fresh = await Categoriser.load(session=session, household_id=world.household_id)
@@ -400,6 +402,21 @@ async def main() -> None:
             again_wall.append(time.perf_counter() - t)
             again_cpu.append(time.process_time() - c)
             outcomes = {s: sum(1 for x in suggestions if x.source == s) for s in ("rule", "payee", "learned", "none")}
+            # The same household if its rules looked at payees and amounts only (no memo to fold and search).
+            payee_rules = RuleSet(
+                r for r in fresh.rules.specs if all(c.field is not RuleField.MEMO for c in r.conditions)
+            )
+            no_memo = Categoriser(
+                household_id=fresh.household_id,
+                rules=payee_rules,
+                model=fresh.model,
+                threshold=fresh.threshold,
+                live_categories=frozenset(world.categories),
+            )
+            t, c = time.perf_counter(), time.process_time()
+            [no_memo.suggest(d) for d in lines]
+            payee_only_wall.append(time.perf_counter() - t)
+            payee_only_cpu.append(time.process_time() - c)
         learned = categoriser.model.examples
     finally:
         await engine.dispose()

@@ -346,6 +346,11 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self._specs)
 
+    @property
+    def specs(self) -> tuple[RuleSpec, ...]:
+        """The rules, in priority order."""
+        return self._specs
+
     def evaluate(
         self, *, payee: str | None, memo: str | None, amount: Decimal, account_id: uuid.UUID | None
     ) -> RuleOutcome:
