@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.constants import TOPIC_TRANSACTION_UPDATED
@@ -479,10 +479,10 @@ async def apply_rules(
     )
     if not dry_run:
         query = query.with_for_update()
+    query = query.order_by(Transaction.date, Transaction.id).limit(_BATCH)
     payees = None if dry_run else _Payees(session, household_id)
     pending: list[tuple[Any, RuleChange, Suggestion]] = []
-    rows = (await session.execute(query.order_by(Transaction.date, Transaction.id))).all()
-    for row in rows:
+    async for row in _batched(session, query):
         result.examined += 1
         outcome = rules.evaluate(payee=row.payee, memo=row.memo, amount=row.amount, account_id=row.account_id)
         if not outcome.rules:
@@ -517,6 +517,19 @@ async def apply_rules(
     if not dry_run:
         await _write(session=session, household_id=household_id, changes=pending, cause="rules_apply")
     return result
+
+
+async def _batched(session: AsyncSession, query: Any) -> AsyncIterator[Any]:
+    """The rows of ``query`` (ordered by date and id, limited to a batch) batch after batch, by keyset."""
+    last: tuple[Any, Any] | None = None
+    while True:
+        page = query if last is None else query.where(tuple_(Transaction.date, Transaction.id) > tuple_(*last))
+        rows = (await session.execute(page)).all()
+        for row in rows:
+            yield row
+        if len(rows) < _BATCH:
+            return
+        last = (rows[-1].date, rows[-1].id)
 
 
 async def _transaction(

@@ -232,3 +232,15 @@ async def test_bad_ranges_strangers_and_viewers_are_refused(runtime: Runtime, sc
 
 def scene_date(value: str) -> dt.date:
     return dt.date.fromisoformat(value)
+
+
+async def test_long_ranges_go_in_batches(runtime: Runtime, scene: Scene, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Batches of one row: every row is still seen once, and the changes are the same as in one batch."""
+    from subgraphs.budget.services import rules
+
+    monkeypatch.setattr(rules, "_BATCH", 1)
+    dry = await apply(runtime, scene, **{"from": "2026-10-01", "to": "2026-12-31"})  # type: ignore[arg-type]
+    assert (dry["result"]["examined"], dry["result"]["changed"]) == (6, 5)
+    done = await apply(runtime, scene, **{"from": "2026-10-01", "to": "2026-12-31", "dryRun": False})  # type: ignore[arg-type]
+    assert [c["date"] for c in done["result"]["changes"]] == [c["date"] for c in dry["result"]["changes"]]
+    assert len(await events(runtime)) == 5
