@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fincloud.constants import TOPIC_TRANSACTION_UPDATED
+from fincloud.constants import OUTBOX_NOTIFY_CHANNEL, TOPIC_TRANSACTION_UPDATED
 from fincloud.db import new_id, utcnow
 from fincloud.events import dumps
 from fincloud.money import Money
@@ -440,7 +440,10 @@ async def _write(
             for row, change, _ in changes
         ],
     )
-    await session.execute(text("SELECT pg_notify('fincloud_outbox', 'budget')"))
+    # Wakes the outbox relay when this transaction commits, as ``write_event`` does for one event.
+    await session.execute(
+        text("SELECT pg_notify(:channel, :schema)"), {"channel": OUTBOX_NOTIFY_CHANNEL, "schema": outbox.schema}
+    )
     await record_categorisations(
         session=session,
         household_id=household_id,
