@@ -9,6 +9,7 @@ from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
+from subgraphs.budget.ledger_queries import budget_settings, category_groups, payees, reconciliation_preview
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.types import Account
 
@@ -68,3 +69,25 @@ class Query:
     )
     def currencies(self) -> list[Currency]:
         return currencies_list()
+
+    budget_settings = strawberry.field(
+        resolver=budget_settings,
+        description="A household's budget settings (base currency, budget model); null if it is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    category_groups = strawberry.field(
+        resolver=category_groups,
+        description="A household's category groups with their categories, by position; empty if it is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    payees = strawberry.field(
+        resolver=payees,
+        description="A household's payees by name, optionally those starting with a prefix; empty if it is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    reconciliation_preview = strawberry.field(
+        resolver=reconciliation_preview,
+        description="What reconciling an account against a statement would find (cleared balance, difference, the "
+        "transactions it would mark), changing nothing; null if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
