@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.money import Money, MoneyError
-from subgraphs.budget.models import Transaction
+from subgraphs.budget.models import Account, Transaction
 from subgraphs.budget.services.ledger import (
     AccountArchivedError,
+    AccountNotFoundError,
     LedgerError,
     NewTransaction,
     TransactionStatus,
@@ -77,6 +79,12 @@ async def create_transfer(
     if data.from_account_id == data.to_account_id:
         raise LedgerError("choose two different accounts", field="toAccountId")
     fields = {data.from_account_id: "fromAccountId", data.to_account_id: "toAccountId"}
+    visible = set(
+        await session.scalars(select(Account.id).where(Account.id.in_(fields), Account.household_id.in_(household_ids)))
+    )
+    for account_id, field in fields.items():  # a missing account is reported in the input's order
+        if account_id not in visible:
+            raise AccountNotFoundError(account_id, field=field)
     locked = {}
     for account_id in sorted(fields, key=lambda a: a.bytes):  # one lock order for every writer: no deadlock
         locked[account_id] = await locked_account(
