@@ -25,7 +25,8 @@ async def test_an_alias_resolves_to_its_payee(runtime: Runtime) -> None:
     assert again["payeeAliasAdd"]["alias"]["id"] == payload["alias"]["id"]  # the same spelling: nothing new
     async with runtime.sessionmaker() as session, session.begin():
         found = await resolve_payee(session=session, household_id=home.id, name="DB VERTRIEB GMBH")
-    assert found is not None and found.id == tx.payee_id
+    assert found is not None
+    assert found.id == tx.payee_id
     created = await home.transaction(account, "-2.00", payee="DB Vertrieb GmbH")
     assert created.payee == "Deutsche Bahn"
 

@@ -22,7 +22,9 @@ async def test_a_removed_alias_no_longer_resolves_to_the_payee(runtime: Runtime)
     assert data["payeeAliasRemove"] == {"payee": {"name": "Deutsche Bahn", "aliases": []}, "errors": []}
     async with runtime.sessionmaker() as session, session.begin():
         found = await resolve_payee(session=session, household_id=home.id, name="DB")
-    assert found is not None and found.id != tx.payee_id and found.name == "DB"
+    assert found is not None
+    assert found.id != tx.payee_id
+    assert found.name == "DB"
     assert (await home.get(type(tx), tx.id)).payee_id == tx.payee_id  # resolved transactions stay
 
 

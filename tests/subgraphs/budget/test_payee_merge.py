@@ -48,7 +48,8 @@ async def test_merging_moves_transactions_and_keeps_the_merged_names_as_aliases(
     async with runtime.sessionmaker() as session, session.begin():
         assert [p.name for p in await session.scalars(select(Payee))] == ["Amazon"]
         again = await resolve_payee(session=session, household_id=home.id, name="amazon.de")
-        assert again is not None and again.id == kept.payee_id
+        assert again is not None
+        assert again.id == kept.payee_id
 
 
 async def test_bad_input_is_a_typed_error_and_changes_nothing(runtime: Runtime) -> None:
