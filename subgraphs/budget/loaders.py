@@ -121,7 +121,10 @@ class Loaders:
         return await self._rows_by(Split, Split.transaction_id, keys, Split.position, Split.id)
 
     async def _transfer_legs_by_transfer_id(self, keys: Sequence[uuid.UUID]) -> list[list[Transaction]]:
-        return await self._rows_by(Transaction, Transaction.transfer_id, keys, Transaction.id)
+        legs = await self._rows_by(Transaction, Transaction.transfer_id, keys, Transaction.id)
+        for leg in (leg for pair in legs for leg in pair):
+            self.transaction_by_id.prime(leg.id, leg)  # the counterpart is then asked for by id
+        return legs
 
     async def _reconciliations_by_id(self, keys: Sequence[uuid.UUID]) -> list[Reconciliation | None]:
         return await self._rows_by_id(Reconciliation, keys)

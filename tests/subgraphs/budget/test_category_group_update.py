@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fincloud.auth import Role
 from fincloud.service import Runtime
 from subgraphs.budget.services.categories import CategoryKind
@@ -46,7 +48,12 @@ async def test_bad_input_is_a_typed_error_and_changes_nothing(runtime: Runtime) 
     group = await home.group("Housing")
     await home.group("Food", CategoryKind.EXPENSE)
     before = await fingerprint(runtime)
-    for change, field in [({"name": "FOOD"}, "name"), ({"position": 10**7}, "position"), ({"kind": None}, "kind")]:
+    attempts: list[tuple[dict[str, Any], str]] = [
+        ({"name": "FOOD"}, "name"),
+        ({"position": 10**7}, "position"),
+        ({"kind": None}, "kind"),
+    ]
+    for change, field in attempts:
         data = await home.run(UPDATE, input={"id": str(group.id), **change})
         error = only_error(data["categoryGroupUpdate"])
         assert (error["__typename"], error["field"]) == ("ValidationError", field)

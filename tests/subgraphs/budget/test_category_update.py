@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from fincloud.auth import Role
 from fincloud.service import Runtime
 from subgraphs.budget.services.categories import CategoryKind
@@ -64,7 +66,12 @@ async def test_bad_input_is_a_typed_error_and_changes_nothing(runtime: Runtime) 
     category = await home.category("Groceries", group)
     await home.category("Restaurants", group)
     before = await fingerprint(runtime)
-    for change, field in [({"name": "RESTAURANTS"}, "name"), ({"name": ""}, "name"), ({"rollover": None}, "rollover")]:
+    attempts: list[tuple[dict[str, Any], str]] = [
+        ({"name": "RESTAURANTS"}, "name"),
+        ({"name": ""}, "name"),
+        ({"rollover": None}, "rollover"),
+    ]
+    for change, field in attempts:
         data = await home.run(UPDATE, input={"id": str(category.id), **change})
         error = only_error(data["categoryUpdate"])
         assert (error["__typename"], error["field"]) == ("ValidationError", field)

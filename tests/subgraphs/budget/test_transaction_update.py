@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -187,11 +188,12 @@ async def test_transfer_legs_stay_consistent(runtime: Runtime) -> None:
     assert [e.payload["transaction_id"] for e in updates] == [str(outflow.id), str(inflow.id)]
 
     before = await fingerprint(runtime)
-    for change, field in [
+    attempts: list[tuple[dict[str, Any], str]] = [
         ({"counterpartAmount": "10"}, "counterpartAmount"),  # one currency: always the opposite amount
         ({"splits": [{"amount": "-100"}, {"amount": "-50"}]}, "splits"),
         ({"accountId": str(savings.id)}, "accountId"),  # both legs on one account
-    ]:
+    ]
+    for change, field in attempts:
         refused = await home.run(UPDATE, input={"id": str(outflow.id), **change})
         assert only_error(refused["transactionUpdate"])["field"] == field
     assert await fingerprint(runtime) == before
