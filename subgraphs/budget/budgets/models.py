@@ -64,14 +64,12 @@ class ThresholdCrossing(Base):
 
     __tablename__ = "budget_threshold_crossings"
 
-    category_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True
-    )
+    category_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True)
     month: Mapped[dt.date] = mapped_column(primary_key=True)
     level: Mapped[int] = mapped_column(Integer, primary_key=True)
     household_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    event_id: Mapped[uuid.UUID] = mapped_column()
-    """The ``budget.budget_threshold_exceeded`` event written in the same transaction."""
+    event_id: Mapped[uuid.UUID | None] = mapped_column()
+    """The ``budget.budget_threshold_exceeded`` event, written in the same transaction right after the row."""
     crossed_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), default=utcnow)
 
 
@@ -83,4 +81,3 @@ class BudgetEventReceipt(Base):
 
     event_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     processed_at: Mapped[dt.datetime] = mapped_column(server_default=func.now(), default=utcnow, index=True)
-

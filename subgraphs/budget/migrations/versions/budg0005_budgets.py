@@ -88,7 +88,7 @@ def upgrade() -> None:
         sa.Column("month", sa.Date(), nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("household_id", sa.Uuid(), nullable=False),
-        sa.Column("event_id", sa.Uuid(), nullable=False),
+        sa.Column("event_id", sa.Uuid(), nullable=True),
         sa.Column("crossed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(
             ["category_id"],
