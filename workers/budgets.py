@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 from typing import Any
 
-from fincloud.config import Settings, get_settings
+from fincloud.config import Settings
 from fincloud.db import utcnow
 from fincloud.events import Event
 from subgraphs.budget.budgets.thresholds import handle_transaction_event, prune_receipts
@@ -24,9 +24,11 @@ __all__ = ["budget_on_transaction_event", "budget_receipts_prune"]
 logger = logging.getLogger(__name__)
 
 
-def _settings(ctx: dict[str, Any]) -> Settings:
+def _policy(ctx: dict[str, Any]) -> FxPolicy:
+    """The exchange-rate look-up policy of the worker's settings (``ctx["settings"]``, set at start-up); the
+    defaults when the job runs without them (a one-off run, a test)."""
     settings = ctx.get("settings")
-    return settings if isinstance(settings, Settings) else get_settings()
+    return FxPolicy.from_settings(settings) if isinstance(settings, Settings) else FxPolicy()
 
 
 def _today(ctx: dict[str, Any]) -> dt.date:
@@ -38,7 +40,7 @@ def _today(ctx: dict[str, Any]) -> dt.date:
 async def budget_on_transaction_event(ctx: dict[str, Any], event_json: str) -> bool:
     """Thresholds and ``budget.budget_changed`` for one transaction event; a redelivered event does nothing."""
     event = Event.from_json(event_json)
-    policy = FxPolicy.from_settings(_settings(ctx))
+    policy = _policy(ctx)
     async with ctx["sessionmaker"]() as session, session.begin():
         handled = await handle_transaction_event(session=session, event=event, today=_today(ctx), policy=policy)
     logger.info("budget checked", extra={"event_id": str(event.id), "handled": handled})

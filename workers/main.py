@@ -32,6 +32,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         raise RuntimeError("FINCLOUD_DATABASE_URL must be set")
     ctx["engine"] = create_engine(settings.DATABASE_URL, pool_size=5, application_name="fincloud-worker")
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
+    ctx["settings"] = settings
     ctx["relay"] = make_relay(ctx)
     listening = asyncio.Event()
     ctx["relay_task"] = asyncio.create_task(ctx["relay"].run(ready=listening), name="outbox-relay")
