@@ -124,3 +124,9 @@ class Household:
                 ),
             )
         return row.id
+
+
+async def count_rows(session: AsyncSession, model: type) -> int:
+    from sqlalchemy import func, select
+
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
