@@ -73,8 +73,15 @@ class Household:
     categories: dict[str, Category] = field(default_factory=dict)
 
     @classmethod
-    async def create(cls, session: AsyncSession, *, currency: str = "EUR", model: str = "limits") -> Household:
-        household_id = uuid.uuid4()
+    async def create(
+        cls,
+        session: AsyncSession,
+        *,
+        currency: str = "EUR",
+        model: str = "limits",
+        household_id: uuid.UUID | None = None,
+    ) -> Household:
+        household_id = household_id or uuid.uuid4()
         await set_settings(session, household_id=household_id, model=model, currency=currency)
         account = await make_account(session, household_id=household_id, currency=currency)
         return cls(session, household_id, account)

@@ -162,6 +162,7 @@ async def test_envelope_to_be_budgeted_is_income_less_assignments_carried_month_
     # Money is conserved: to be budgeted plus what the categories hold is all that came in less all that went.
     february = months["2026-02"]
     received_less_spent = Decimal(6000 - 20 - 1000 - 450 - 1000 - 300 - 600)
+    assert february.to_be_budgeted is not None
     assert february.to_be_budgeted + february.available == received_less_spent
     assert february.income == Decimal(3000)
     assert line(february, "Salary").available is None
