@@ -55,32 +55,40 @@ class BudgetLineKind(Enum):
     EXPENSE = "expense"
 
 
-def _money(amount: Decimal, currency: str) -> MoneyType:
-    return MoneyType.of(Money(amount, currency))
+def _money(amount: Decimal, currency: str) -> Decimal:
+    """An amount of the month, exact to the currency's minor unit (the month's ``currency`` says which)."""
+    return Money(amount, currency).quantize().amount
 
 
-@strawberry.type(description="One category's figures in one month, in the household's base currency.")
+AMOUNTS = "in the month's `currency`"
+
+
+@strawberry.type(
+    description="One category's figures in one month. Amounts are exact decimals in the month's `currency` (scalars, "
+    "not Money objects, so that a grid of months and categories stays cheap to ask for)."
+)
 class BudgetLine:
     category_id: strawberry.ID = strawberry.field(description="The category.")
+    group_id: strawberry.ID = strawberry.field(description="The category's group (see the month's `groups`).")
     name: str = strawberry.field(description="The category's name.")
     kind: BudgetLineKind = strawberry.field(description="Income or expense.")
     rollover: BudgetRollover = strawberry.field(description="What the category carries into the next month.")
     hidden: bool = strawberry.field(description="Whether the category (or its group) is hidden.")
     archived: bool = strawberry.field(description="Whether the category is archived (shown while it has figures).")
-    budgeted: MoneyType = strawberry.field(
-        description="Budgeted (limits) or assigned (envelope) this month; for an income category, the income "
-        "expected (limits only)."
+    budgeted: Decimal = strawberry.field(
+        description=f"Budgeted (limits) or assigned (envelope) this month, {AMOUNTS}; for an income category, the "
+        "income expected (limits only)."
     )
-    activity: MoneyType = strawberry.field(
-        description="The month's transactions and split parts in the category, signed (spending negative), "
+    activity: Decimal = strawberry.field(
+        description=f"The month's transactions and split parts in the category, signed (spending negative), {AMOUNTS}, "
         "each converted at its own date's rate; transfers between own accounts are left out."
     )
-    carried_in: MoneyType = strawberry.field(
-        description="Brought in from the month before, by the category's rollover (zero for income)."
+    carried_in: Decimal = strawberry.field(
+        description=f"Brought in from the month before by the category's rollover, {AMOUNTS} (zero for income)."
     )
-    available: MoneyType | None = strawberry.field(
-        description="carriedIn + budgeted + activity: what is left to spend (negative: overspent). Null for "
-        "income categories."
+    available: Decimal | None = strawberry.field(
+        description=f"carriedIn + budgeted + activity, {AMOUNTS}: what is left to spend (negative: overspent). Null "
+        "for income categories."
     )
     progress: float | None = strawberry.field(
         description="Expense: spent / (carriedIn + budgeted), 1.0 being the whole budget. Income: received / "
@@ -99,6 +107,7 @@ class BudgetLine:
         available = line.available
         return cls(
             category_id=strawberry.ID(str(line.category.id)),
+            group_id=strawberry.ID(str(line.category.group_id)),
             name=line.category.name,
             kind=BudgetLineKind(line.category.kind),
             rollover=BudgetRollover(line.category.rollover),
@@ -114,16 +123,18 @@ class BudgetLine:
         )
 
 
-@strawberry.type(description="A category group's lines and totals in one month.")
+@strawberry.type(description="A category group's totals in one month, in the month's `currency`.")
 class BudgetGroup:
     group_id: strawberry.ID = strawberry.field(description="The category group.")
     name: str = strawberry.field(description="The group's name.")
     kind: BudgetLineKind = strawberry.field(description="Income or expense.")
     hidden: bool = strawberry.field(description="Whether the group is hidden.")
-    lines: list[BudgetLine] = strawberry.field(description="The group's categories, in display order.")
-    budgeted: MoneyType = strawberry.field(description="Sum of the lines' budgeted.")
-    activity: MoneyType = strawberry.field(description="Sum of the lines' activity.")
-    available: MoneyType | None = strawberry.field(description="Sum of the lines' available; null for income.")
+    category_ids: list[strawberry.ID] = strawberry.field(
+        description="The group's categories in display order (their figures are the month's `lines`)."
+    )
+    budgeted: Decimal = strawberry.field(description="Sum of the lines' budgeted.")
+    activity: Decimal = strawberry.field(description="Sum of the lines' activity.")
+    available: Decimal | None = strawberry.field(description="Sum of the lines' available; null for income.")
 
     @classmethod
     def of(cls, group: CategoryInfo, lines: list[LineFigures], currency: str) -> BudgetGroup:
@@ -133,7 +144,7 @@ class BudgetGroup:
             name=group.group_name,
             kind=BudgetLineKind(group.kind),
             hidden=group.group_hidden,
-            lines=[BudgetLine.of(line, currency) for line in lines],
+            category_ids=[strawberry.ID(str(line.category.id)) for line in lines],
             budgeted=_money(sum((line.budgeted for line in lines), Decimal(0)), currency),
             activity=_money(sum((line.activity for line in lines), Decimal(0)), currency),
             available=(
@@ -142,21 +153,30 @@ class BudgetGroup:
         )
 
 
-@strawberry.type(description="Budget vs actual for one month, in the household's base currency.")
+@strawberry.type(
+    description="Budget vs actual for one month. Every amount is an exact decimal in `currency`, the household's "
+    "base currency."
+)
 class BudgetMonth:
     household_id: strawberry.ID = strawberry.field(description="The household.")
     month: str = strawberry.field(description="The month, as YYYY-MM.")
     model: BudgetModel = strawberry.field(description="The household's budget model.")
-    currency: str = strawberry.field(description="The household's base currency: every figure is in it.")
-    groups: list[BudgetGroup] = strawberry.field(description="Category groups in display order, with their lines.")
-    budgeted: MoneyType = strawberry.field(description="Budgeted or assigned to expense categories this month.")
-    activity: MoneyType = strawberry.field(description="Activity of expense categories this month.")
-    available: MoneyType = strawberry.field(description="What expense categories have left, all together.")
-    income: MoneyType = strawberry.field(description="Activity of income categories this month.")
-    uncategorized: MoneyType = strawberry.field(
+    currency: str = strawberry.field(description="The household's base currency: every amount is in it.")
+    groups: list[BudgetGroup] = strawberry.field(description="Category groups in display order, with their totals.")
+    lines: list[BudgetLine] = strawberry.field(
+        description="Every live category, and every archived one with figures, groups and categories in display order."
+    )
+    budgeted: Decimal = strawberry.field(description="Budgeted or assigned to expense categories this month.")
+    activity: Decimal = strawberry.field(description="Activity of expense categories this month.")
+    available: Decimal = strawberry.field(description="What expense categories have left, all together.")
+    income: Decimal = strawberry.field(description="Activity of income categories this month.")
+    uncategorized: Decimal = strawberry.field(
         description="This month's transactions without a category (transfers aside)."
     )
-    to_be_budgeted: MoneyType | None = strawberry.field(
+    uncategorized_unconverted: list[MoneyType] = strawberry.field(
+        description="Uncategorised amounts left out for want of an exchange rate, per currency."
+    )
+    to_be_budgeted: Decimal | None = strawberry.field(
         description="Envelope model: income received up to this month (uncategorised transactions included), "
         "less everything assigned up to it, plus what categories released before it (what their rollover does not "
         "carry). Negative means more was assigned than there is. Null with category limits."
@@ -181,11 +201,13 @@ class BudgetMonth:
             model=BudgetModel(figures.model),
             currency=currency,
             groups=[BudgetGroup.of(group, lines, currency) for group, lines in figures.groups()],
+            lines=[BudgetLine.of(line, currency) for line in figures.lines],
             budgeted=_money(figures.budgeted, currency),
             activity=_money(figures.activity, currency),
             available=_money(figures.available, currency),
             income=_money(figures.income, currency),
             uncategorized=_money(figures.uncategorized, currency),
+            uncategorized_unconverted=[MoneyType.of(m) for m in figures.uncategorized_unconverted],
             to_be_budgeted=(_money(figures.to_be_budgeted, currency) if figures.to_be_budgeted is not None else None),
             complete=figures.complete,
             rates_used=[FxRate.of(rate, household_id=household) for rate in figures.rates_used],

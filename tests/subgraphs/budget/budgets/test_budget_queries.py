@@ -21,11 +21,9 @@ MONTH = """
 query($h: ID!, $month: String!) {
   budgetMonth(householdId: $h, month: $month) {
     householdId month model currency complete
-    budgeted { amount } activity { amount } available { amount } income { amount } uncategorized { amount }
-    toBeBudgeted { amount currency }
-    groups { name kind budgeted { amount } available { amount }
-      lines { name kind rollover budgeted { amount } activity { amount } carriedIn { amount } available { amount }
-              progress complete unconverted { amount currency } } }
+    budgeted activity available income uncategorized toBeBudgeted
+    groups { name kind budgeted available categoryIds }
+    lines { name kind rollover budgeted activity carriedIn available progress complete unconverted { amount currency } }
     ratesUsed { base quote date rate rateDate source }
     missingRates { base quote date message }
   }
@@ -35,7 +33,7 @@ query($h: ID!, $month: String!) {
 GRID = """
 query($h: ID!, $from: String!, $to: String!) {
   budgetMonths(householdId: $h, from: $from, to: $to) {
-    month toBeBudgeted { amount } groups { lines { name available { amount } } }
+    month toBeBudgeted lines { name available }
   }
 }
 """
@@ -70,37 +68,48 @@ async def test_budget_month_through_graphql(runtime: Runtime) -> None:
     household = await envelope_household(runtime, viewer)
     data = await run(runtime, viewer, MONTH, h=str(household.id), month="2026-01")
     month = data["budgetMonth"]
-    assert month | {"groups": None, "ratesUsed": None, "missingRates": None} == {
+    assert month | {"groups": None, "lines": None, "ratesUsed": None, "missingRates": None} == {
         "householdId": str(household.id),
         "month": "2026-01",
         "model": "ENVELOPE",
         "currency": "EUR",
         "complete": False,
-        "budgeted": {"amount": "300.00"},
-        "activity": {"amount": "-140.40"},
-        "available": {"amount": "159.60"},
-        "income": {"amount": "2000.00"},
-        "uncategorized": {"amount": "0.00"},
-        "toBeBudgeted": {"amount": "1700.00", "currency": "EUR"},
+        "budgeted": "300.00",
+        "activity": "-140.40",
+        "available": "159.60",
+        "income": "2000.00",
+        "uncategorized": "0.00",
+        "toBeBudgeted": "1700.00",
         "groups": None,
+        "lines": None,
         "ratesUsed": None,
         "missingRates": None,
     }
-    assert [g["name"] for g in month["groups"]] == ["Groceries group", "Salary group"]
-    [groceries] = month["groups"][0]["lines"]
+    groceries_id, salary_id = (str(household.categories[name].id) for name in ("Groceries", "Salary"))
+    assert month["groups"] == [
+        {
+            "name": "Groceries group",
+            "kind": "EXPENSE",
+            "budgeted": "300.00",
+            "available": "159.60",
+            "categoryIds": [groceries_id],
+        },
+        {"name": "Salary group", "kind": "INCOME", "budgeted": "0.00", "available": None, "categoryIds": [salary_id]},
+    ]
+    groceries, salary = month["lines"]
     assert groceries == {
         "name": "Groceries",
         "kind": "EXPENSE",
         "rollover": "SURPLUS",
-        "budgeted": {"amount": "300.00"},
-        "activity": {"amount": "-140.40"},
-        "carriedIn": {"amount": "0.00"},
-        "available": {"amount": "159.60"},
+        "budgeted": "300.00",
+        "activity": "-140.40",
+        "carriedIn": "0.00",
+        "available": "159.60",
         "progress": 0.468,
         "complete": False,
         "unconverted": [{"amount": "-5.00", "currency": "USD"}],
     }
-    assert month["groups"][1]["lines"][0]["available"] is None  # income has none
+    assert (salary["name"], salary["activity"], salary["available"]) == ("Salary", "2000.00", None)
     assert month["ratesUsed"] == [
         {"base": "USD", "quote": "EUR", "date": "2026-01-12", "rate": "0.8", "rateDate": "2026-01-12", "source": "ecb"}
     ]
@@ -119,12 +128,11 @@ async def test_a_grid_of_months_carries_month_to_month(runtime: Runtime) -> None
     household = await envelope_household(runtime, viewer)
     data = await run(runtime, viewer, GRID, h=str(household.id), **{"from": "2025-12", "to": "2026-02"})
     assert [
-        (m["month"], m["toBeBudgeted"]["amount"], [line["available"] for g in m["groups"] for line in g["lines"]])
-        for m in data["budgetMonths"]
+        (m["month"], m["toBeBudgeted"], [line["available"] for line in m["lines"]]) for m in data["budgetMonths"]
     ] == [
-        ("2025-12", "0.00", [{"amount": "0.00"}, None]),
-        ("2026-01", "1700.00", [{"amount": "159.60"}, None]),
-        ("2026-02", "1700.00", [{"amount": "159.60"}, None]),  # the surplus stays with the category
+        ("2025-12", "0.00", ["0.00", None]),
+        ("2026-01", "1700.00", ["159.60", None]),
+        ("2026-02", "1700.00", ["159.60", None]),  # the surplus stays with the category
     ]
 
 
