@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ARRAY, Date, Integer, Numeric, String, bindparam, select, text
+from sqlalchemy import ARRAY, Boolean, Date, Integer, Numeric, String, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.money import Money, minor_units
@@ -219,33 +219,37 @@ _FIGURES = text(
       FROM unnest(CAST(:rate_currencies AS varchar[]), CAST(:rate_days AS date[]), CAST(:rate_values AS numeric[]))
            AS r(currency, day, rate)
     ),
-    parts AS (
-      SELECT t.category_id, t.date, t.currency, t.amount
+    parts AS NOT MATERIALIZED (
+      -- the month as its first day, by date arithmetic (cheaper than date_trunc, which goes through timestamptz)
+      SELECT t.category_id, t.date - (EXTRACT(DAY FROM t.date)::int - 1) AS month, t.date, t.currency, t.amount
       FROM budget.transactions t
       WHERE t.household_id = :household_id AND t.date >= :since AND t.date < :until
         AND t.transfer_id IS NULL AND NOT t.is_split
       UNION ALL
-      SELECT s.category_id, t.date, t.currency, s.amount
+      SELECT s.category_id, t.date - (EXTRACT(DAY FROM t.date)::int - 1), t.date, t.currency, s.amount
       FROM budget.transactions t JOIN budget.splits s ON s.transaction_id = t.id
       WHERE t.household_id = :household_id AND t.date >= :since AND t.date < :until
         AND t.transfer_id IS NULL AND t.is_split
     ),
-    converted AS (
-      SELECT p.category_id, CAST(date_trunc('month', p.date) AS date) AS month, p.currency, p.amount,
-             CASE WHEN p.currency = :base THEN p.amount
-                  ELSE budget.round_half_even(p.amount * r.rate, CAST(:places AS integer)) END AS base_amount
-      FROM parts p LEFT JOIN rates r ON r.currency = p.currency AND r.day = p.date
-    ),
-    by_currency AS (
-      SELECT category_id, month, currency, SUM(base_amount) AS base_sum,
-             SUM(amount) FILTER (WHERE base_amount IS NULL) AS unconverted
-      FROM converted GROUP BY category_id, month, currency
-    ),
     activity AS (
-      SELECT category_id, month, COALESCE(SUM(base_sum), 0) AS activity,
-             jsonb_object_agg(currency, CAST(unconverted AS text)) FILTER (WHERE unconverted IS NOT NULL)
-               AS unconverted
-      FROM by_currency GROUP BY category_id, month
+      -- one pass: base-currency amounts as they are, foreign ones converted one by one; no rate, no amount
+      SELECT p.category_id, p.month,
+             COALESCE(SUM(p.amount) FILTER (WHERE p.currency = :base), 0)
+               + COALESCE(SUM(budget.round_half_even(p.amount * r.rate, CAST(:places AS integer)))
+                            FILTER (WHERE p.currency <> :base), 0) AS activity
+      FROM parts p LEFT JOIN rates r ON r.currency = p.currency AND r.day = p.date
+      GROUP BY p.category_id, p.month
+    ),
+    unconverted AS (
+      -- only when a rate is missing (known before the query is sent): amounts left out, per currency
+      SELECT category_id, month, jsonb_object_agg(currency, CAST(amount AS text)) AS unconverted
+      FROM (
+        SELECT p.category_id, p.month, p.currency, SUM(p.amount) AS amount
+        FROM parts p LEFT JOIN rates r ON r.currency = p.currency AND r.day = p.date
+        WHERE CAST(:any_missing AS boolean) AND p.currency <> :base AND r.rate IS NULL
+        GROUP BY p.category_id, p.month, p.currency
+      ) missing
+      GROUP BY category_id, month
     ),
     budgets AS (
       SELECT category_id, month, amount FROM budget.budget_amounts
@@ -260,11 +264,12 @@ _FIGURES = text(
     ),
     cells AS (
       SELECT k.category_id, k.month, c.kind, c.rollover,
-             COALESCE(b.amount, 0) AS budgeted, COALESCE(a.activity, 0) AS activity, a.unconverted,
+             COALESCE(b.amount, 0) AS budgeted, COALESCE(a.activity, 0) AS activity, u.unconverted,
              CASE WHEN c.kind = 'expense' THEN COALESCE(b.amount, 0) + COALESCE(a.activity, 0) ELSE 0 END AS net
       FROM keys k JOIN cats c ON c.id = k.category_id
       LEFT JOIN budgets b ON b.category_id = k.category_id AND b.month = k.month
       LEFT JOIN activity a ON a.category_id = k.category_id AND a.month = k.month
+      LEFT JOIN unconverted u ON u.category_id = k.category_id AND u.month = k.month
     ),
     running AS (
       -- total = available at the end of the month if everything were carried (surplus_and_overspend)
@@ -303,7 +308,7 @@ _FIGURES = text(
         (SELECT COALESCE(SUM(f.fresh), 0) FROM flows f WHERE f.month <= s.month)
           + (SELECT COALESCE(SUM(f.released), 0) FROM flows f WHERE f.month < s.month) AS to_be_budgeted,
         (SELECT a.activity FROM activity a WHERE a.category_id IS NULL AND a.month = s.month) AS uncategorized,
-        (SELECT a.unconverted FROM activity a WHERE a.category_id IS NULL AND a.month = s.month)
+        (SELECT u.unconverted FROM unconverted u WHERE u.category_id IS NULL AND u.month = s.month)
           AS uncategorized_unconverted
       FROM shown s
     )
@@ -317,6 +322,7 @@ _FIGURES = text(
     bindparam("rate_values", type_=ARRAY(Numeric)),
     bindparam("months", type_=ARRAY(Date)),
     bindparam("places", type_=Integer),
+    bindparam("any_missing", type_=Boolean),
 )
 
 
@@ -366,6 +372,7 @@ async def budget_figures(
                 **window,
                 "places": minor_units(base),
                 "months": list(months),
+                "any_missing": bool(missing),
                 "rate_currencies": [key[0] for key, _ in known],
                 "rate_days": [key[2] for key, _ in known],
                 "rate_values": [rate.rate for _, rate in known],

@@ -24,7 +24,7 @@ depends_on: str | Sequence[str] | None = None
 
 ROUND_HALF_EVEN = """
 CREATE OR REPLACE FUNCTION budget.round_half_even(value numeric, places integer) RETURNS numeric
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE
     WHEN abs(value - trunc(value, places)) * power(10::numeric, places) = 0.5
          AND mod(abs(trunc(value, places)) * power(10::numeric, places), 2) = 0
