@@ -4,6 +4,7 @@ budget change live, and get the threshold alert once."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import time
@@ -12,10 +13,13 @@ from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
 
+import jwt
 import pytest
+import websockets
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from fincloud.auth import Role, load_or_create_signing_key
 from fincloud.constants import TOPIC_BUDGET_THRESHOLD_EXCEEDED
 from fincloud.db import create_engine, make_sessionmaker
 from subgraphs.budget.models import outbox
@@ -202,3 +206,53 @@ async def test_budget_vs_actual_live_and_alerted_once(
 async def _two(alerts: Any) -> list[dict[str, Any]]:
     found = await alerts()
     return found if len(found) >= 2 else []
+
+
+async def test_a_budget_subscription_ends_when_its_token_expires(stack: RunningStack, client: Client) -> None:
+    await client.register("Brief")
+    household = await household_of(client)
+    key = load_or_create_signing_key(pem=None, path=stack.settings.jwt_key_path, create=False)
+    short = key.issue(
+        user_id=uuid.uuid4(), households=[(uuid.UUID(household), Role.OWNER)], ttl=dt.timedelta(seconds=4)
+    )
+    expires = jwt.decode(short, options={"verify_signature": False})["exp"]
+    subscription = await Subscription.open(
+        stack.router_url,
+        BUDGET_CHANGED,
+        connection_params={"authorization": f"Bearer {short}"},
+        variables={"h": household},
+    )
+    models = iter(["ENVELOPE", "LIMITS"] * 50)
+
+    async def change() -> None:
+        await client.run(
+            """mutation($input: BudgetSettingsUpdateInput!) { budgetSettingsUpdate(input: $input) { errors { message } } }""",
+            input={"householdId": household, "model": next(models)},
+        )
+
+    after: list[dict[str, Any]] = []
+    try:
+        while True:  # live before it expires
+            assert time.time() < expires, "the subscription never went live"
+            await change()
+            try:
+                if (await subscription.next(timeout=0.5))["type"] == "next":
+                    break
+            except TimeoutError:
+                continue
+        await asyncio.sleep(max(0.0, expires - time.time()) + 1)
+        await change()
+        closed = False
+        with contextlib.suppress(TimeoutError):
+            while True:
+                try:
+                    after.append(await subscription.next(timeout=3))
+                except websockets.ConnectionClosed:
+                    closed = True
+                    break
+    finally:
+        await subscription.close()
+    delivered = [m for m in after if m["type"] == "next" and (m["payload"].get("data") or {}).get("budgetChanged")]
+    assert not delivered, f"an expired token still hears budget changes: {delivered}"
+    # Ended, one way or another: an error, a completion, or a closed socket.
+    assert closed or any(m["type"] in ("error", "complete") or m["payload"].get("errors") for m in after), after

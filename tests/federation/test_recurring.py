@@ -23,8 +23,8 @@ query($id: ID!) { account(id: $id) { balance { amount } transactions(first: 20) 
 
 
 async def test_the_daily_job_posts_due_occurrences_once(stack: RunningStack, client: Client) -> None:
-    registered = await client.register("Scheduler")
-    household = registered["user"]["households"][0]["id"]
+    await client.register("Scheduler")
+    household = (await client.run("{ me { households { id } } }"))["me"]["households"][0]["id"]
     created = await client.run(
         """mutation($input: AccountCreateInput!) { accountCreate(input: $input) { account { id } errors { message } } }""",
         input={"name": "Joint", "type": "CHECKING", "currency": "EUR", "openingBalance": "5000.00"},
