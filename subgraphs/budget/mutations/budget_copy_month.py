@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from fincloud.graphql import UserError, ValidationError
@@ -29,7 +31,8 @@ class BudgetCopyMonthPayload:
 
 
 async def budget_copy_month(
-    info: strawberry.Info[Context, None], input: BudgetCopyMonthInput
+    info: strawberry.Info[Context, None],
+    input: Annotated[BudgetCopyMonthInput, strawberry.argument(description="The household and the month to fill.")],
 ) -> BudgetCopyMonthPayload:
     """Copy last month's amounts into a month (live categories only; expense categories in an envelope budget)."""
     household_id, refused = writable_household(info, input.household_id)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -29,7 +30,10 @@ class BudgetSetPayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
 
 
-async def budget_set(info: strawberry.Info[Context, None], input: BudgetSetInput) -> BudgetSetPayload:
+async def budget_set(
+    info: strawberry.Info[Context, None],
+    input: Annotated[BudgetSetInput, strawberry.argument(description="The category, month and amount.")],
+) -> BudgetSetPayload:
     """Set (or replace) a category's amount for a month, announce the change and check its thresholds."""
     viewer = info.context.viewer
     category_id = parse_id(input.category_id)

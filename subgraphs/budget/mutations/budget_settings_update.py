@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 
@@ -29,7 +29,8 @@ class BudgetSettingsUpdatePayload:
 
 
 async def budget_settings_update(
-    info: strawberry.Info[Context, None], input: BudgetSettingsUpdateInput
+    info: strawberry.Info[Context, None],
+    input: Annotated[BudgetSettingsUpdateInput, strawberry.argument(description="The settings to change.")],
 ) -> BudgetSettingsUpdatePayload:
     """Choose the budget model and the alert levels."""
     household_id, refused = writable_household(info, input.household_id)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 import strawberry
 
@@ -53,7 +54,10 @@ class RecurringCreatePayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
 
 
-async def recurring_create(info: strawberry.Info[Context, None], input: RecurringCreateInput) -> RecurringCreatePayload:
+async def recurring_create(
+    info: strawberry.Info[Context, None],
+    input: Annotated[RecurringCreateInput, strawberry.argument(description="The new recurring transaction.")],
+) -> RecurringCreatePayload:
     account_id = parse_id(input.account_id)
     if account_id is None:
         return RecurringCreatePayload(errors=[NotFoundError(field="accountId", message="no such account")])

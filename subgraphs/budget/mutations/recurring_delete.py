@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from fincloud.graphql import NotFoundError, UserError, parse_id
@@ -20,7 +22,10 @@ class RecurringDeletePayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
 
 
-async def recurring_delete(info: strawberry.Info[Context, None], input: RecurringDeleteInput) -> RecurringDeletePayload:
+async def recurring_delete(
+    info: strawberry.Info[Context, None],
+    input: Annotated[RecurringDeleteInput, strawberry.argument(description="The recurring transaction to delete.")],
+) -> RecurringDeletePayload:
     """Delete the schedule; the transactions it already posted stay in the ledger."""
     schedule_id = parse_id(input.id)
     if schedule_id is None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -26,7 +27,8 @@ class RecurringSkipNextPayload:
 
 
 async def recurring_skip_next(
-    info: strawberry.Info[Context, None], input: RecurringSkipNextInput
+    info: strawberry.Info[Context, None],
+    input: Annotated[RecurringSkipNextInput, strawberry.argument(description="The recurring transaction.")],
 ) -> RecurringSkipNextPayload:
     """Skip the next occurrence still to come: nothing is posted or reminded that day."""
     schedule_id = parse_id(input.id)

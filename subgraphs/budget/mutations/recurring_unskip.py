@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 
@@ -26,7 +27,12 @@ class RecurringUnskipPayload:
     errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
 
 
-async def recurring_unskip(info: strawberry.Info[Context, None], input: RecurringUnskipInput) -> RecurringUnskipPayload:
+async def recurring_unskip(
+    info: strawberry.Info[Context, None],
+    input: Annotated[
+        RecurringUnskipInput, strawberry.argument(description="The recurring transaction and the date to put back.")
+    ],
+) -> RecurringUnskipPayload:
     """Undo a skip: the date is posted or reminded again (by the next daily run, even if it is today)."""
     schedule_id = parse_id(input.id)
     if schedule_id is None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -67,7 +67,10 @@ def _required(value: Any) -> Any:
     return value if _given(value) and value is not None else KEEP
 
 
-async def recurring_update(info: strawberry.Info[Context, None], input: RecurringUpdateInput) -> RecurringUpdatePayload:
+async def recurring_update(
+    info: strawberry.Info[Context, None],
+    input: Annotated[RecurringUpdateInput, strawberry.argument(description="The changes.")],
+) -> RecurringUpdatePayload:
     schedule_id = parse_id(input.id)
     if schedule_id is None:
         return RecurringUpdatePayload(errors=[NotFoundError(field="id", message="no such recurring transaction")])
