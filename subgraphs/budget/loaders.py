@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 from aiodataloader import DataLoader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from subgraphs.budget.models import Account, Transaction
+from subgraphs.budget.recurring import loaders as recurring_loaders
 
 
 class Loaders:
@@ -19,6 +22,14 @@ class Loaders:
         self.account_by_id = DataLoader(self._accounts_by_id)
         self.transaction_by_id = DataLoader(self._transactions_by_id)
         self.posted_sum_by_account_id = DataLoader(self._posted_sums_by_account_id)
+        # Recurring transactions: dated amount changes, and occurrences from today (UTC) on already handled.
+        today = dt.datetime.now(dt.UTC).date()
+        self.recurring_amount_changes_by_schedule_id = DataLoader(
+            partial(recurring_loaders.amount_changes_by_schedule_id, sessionmaker)
+        )
+        self.recurring_handled_by_schedule_id = DataLoader(
+            partial(recurring_loaders.handled_by_schedule_id, sessionmaker, today=today)
+        )
 
     async def _accounts_by_id(self, keys: Sequence[uuid.UUID]) -> list[Account | None]:
         async with self._sessionmaker() as session:

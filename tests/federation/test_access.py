@@ -27,7 +27,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -63,9 +63,10 @@ from websockets.typing import Subprotocol
 
 from fincloud.auth import Role, SigningKey, load_or_create_signing_key
 from fincloud.constants import SERVICE_TOKEN_HEADER, SUBGRAPHS
-from fincloud.db import create_engine
+from fincloud.db import create_engine, make_sessionmaker
 from tests.conftest import TEST_SERVICE_TOKEN
 from tests.federation.conftest import Client, RunningStack
+from tests.subgraphs.budget.budgets.support import make_category
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 FEDERATION_ROOT_FIELDS = frozenset({"_entities", "_service"})
@@ -210,6 +211,8 @@ class Victim:
     api_key_id: str
     inbox_item_id: str = ""
     audit_event_id: str = ""
+    category_id: str = ""
+    recurring_id: str = ""
     email: str = ""
     invitation_token: str = ""
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
@@ -227,6 +230,8 @@ class Victim:
             self.api_key_id,
             self.inbox_item_id,
             self.audit_event_id,
+            self.category_id,
+            self.recurring_id,
         )
         return frozenset(v for v in values if v)
 
@@ -245,6 +250,8 @@ class Victim:
             new(),
             email=f"nobody-{new()}@example.com",
             invitation_token=f"fci_{uuid.uuid4().hex}",
+            category_id=new(),
+            recurring_id=new(),
         )
 
 
@@ -304,6 +311,10 @@ ACCOUNT = "id householdId name balance { amount currency } transactions { edges 
 PORTFOLIO = "id householdId name baseCurrency account { id name }"
 FX_RECORD = "id householdId base quote date rate source isOverride"
 FX_ANSWER = f"__typename ... on FxRate {{ rate source isOverride householdId legs {{ {FX_RECORD} }} }} ... on FxRateMissing {{ message householdId }}"
+BUDGET_MONTH = "householdId month budgeted toBeBudgeted lines { categoryId name budgeted activity available }"
+RECURRING = "id householdId name payee categoryId memo amount { amount } nextDate account { id name }"
+ALICE_BUDGET = "4321.09"
+"""What Alice budgets for her category in 2026-11."""
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
 
@@ -515,6 +526,125 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"householdId": v.household_id, "base": "EUR", "quote": "USD", "date": "2026-11-27"}},
         )
     ],
+    "Query.budgetMonth": [
+        Attack(
+            f'query($h: ID!) {{ budgetMonth(householdId: $h, month: "2026-11") {{ {BUDGET_MONTH} }} }}',
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.budgetMonths": [
+        Attack(
+            f'query($h: ID!) {{ budgetMonths(householdId: $h, from: "2026-10", to: "2026-12") {{ {BUDGET_MONTH} }} }}',
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.budgetSettings": [
+        Attack(
+            "query($h: ID!) { budgetSettings(householdId: $h) { householdId model currency thresholdLevels } }",
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.recurringTransactions": [
+        Attack(
+            f"""query($h: ID!) {{ recurringTransactions(householdId: $h) {{
+                 edges {{ node {{ {RECURRING} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.recurringUpcoming": [
+        Attack(
+            f"""query($h: ID!) {{ recurringUpcoming(householdId: $h, days: 62) {{
+                 edges {{ node {{ date amount {{ amount }} recurring {{ {RECURRING} }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Mutation.budgetSet": [
+        Attack(
+            """mutation($input: BudgetSetInput!) {
+                 budgetSet(input: $input) { budgetMonth { householdId lines { name } } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"categoryId": v.category_id, "month": "2026-11", "amount": "1.00"}},
+        )
+    ],
+    "Mutation.budgetCopyMonth": [
+        Attack(
+            """mutation($input: BudgetCopyMonthInput!) {
+                 budgetCopyMonth(input: $input) { copied budgetMonth { lines { name } } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "month": "2026-12", "overwrite": True}},
+        )
+    ],
+    "Mutation.budgetSettingsUpdate": [
+        Attack(
+            """mutation($input: BudgetSettingsUpdateInput!) {
+                 budgetSettingsUpdate(input: $input) { settings { model } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "model": "ENVELOPE", "thresholdLevels": [1]}},
+        )
+    ],
+    "Mutation.recurringCreate": [
+        Attack(
+            f"""mutation($input: RecurringCreateInput!) {{
+                 recurringCreate(input: $input) {{ recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "accountId": v.account_id,
+                    "categoryId": v.category_id,
+                    "amount": "-1.00",
+                    "startDate": "2026-11-28",
+                    "preset": "MONTHLY_FIRST",
+                }
+            },
+        )
+    ],
+    "Mutation.recurringUpdate": [
+        Attack(
+            f"""mutation($input: RecurringUpdateInput!) {{
+                 recurringUpdate(input: $input) {{ recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"id": v.recurring_id, "accountId": v.account_id, "categoryId": v.category_id, "memo": "x"}
+            },
+        )
+    ],
+    "Mutation.recurringDelete": [
+        Attack(
+            """mutation($input: RecurringDeleteInput!) {
+                 recurringDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Mutation.recurringSkipNext": [
+        Attack(
+            f"""mutation($input: RecurringSkipNextInput!) {{
+                 recurringSkipNext(input: $input) {{ skippedDate recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Mutation.recurringUnskip": [
+        Attack(
+            f"""mutation($input: RecurringUnskipInput!) {{
+                 recurringUnskip(input: $input) {{ date recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Subscription.budgetChanged": [
+        Attack(
+            """subscription($h: ID!) { budgetChanged(householdId: $h) {
+                 eventId householdId months categoryIds reason budgetMonths { lines { name budgeted } } } }""",
+            Refused.NO_EVENT,
+            lambda v: {"h": v.household_id},
+        )
+    ],
     "Subscription.transactionCreated": [
         Attack(
             """subscription($h: ID) { transactionCreated(householdId: $h) {
@@ -610,6 +740,36 @@ VIEWER_READS: dict[str, ViewerRead] = {
         sees=lambda _: ALICE_FX_RATE,
     ),
     "Query.currencies": ViewerRead("{ currencies { code minorUnits } }", sees=lambda _: "BHD"),  # reference data
+    "Query.budgetMonth": ViewerRead(
+        'query($h: ID!) { budgetMonth(householdId: $h, month: "2026-11") { lines { categoryId budgeted } } }',
+        lambda v: {"h": v.household_id},
+        sees=lambda _: ALICE_BUDGET,
+    ),
+    "Query.budgetMonths": ViewerRead(
+        'query($h: ID!) { budgetMonths(householdId: $h, from: "2026-11", to: "2026-12") { lines { categoryId } } }',
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.category_id,
+    ),
+    "Query.budgetSettings": ViewerRead(
+        "query($h: ID!) { budgetSettings(householdId: $h) { householdId model } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
+    "Query.recurringTransactions": ViewerRead(
+        "query($h: ID!) { recurringTransactions(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.recurring_id,
+    ),
+    "Query.recurringUpcoming": ViewerRead(
+        "query($h: ID!) { recurringUpcoming(householdId: $h, days: 62) { edges { node { recurring { id } } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.recurring_id,
+    ),
+    "Subscription.budgetChanged": ViewerRead(
+        "subscription($h: ID!) { budgetChanged(householdId: $h) { householdId } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
@@ -627,6 +787,19 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.transactionCreate": ATTACKS["Mutation.transactionCreate"],
+    **{
+        coordinate: ATTACKS[coordinate]
+        for coordinate in (
+            "Mutation.budgetSet",
+            "Mutation.budgetCopyMonth",
+            "Mutation.budgetSettingsUpdate",
+            "Mutation.recurringCreate",
+            "Mutation.recurringUpdate",
+            "Mutation.recurringDelete",
+            "Mutation.recurringSkipNext",
+            "Mutation.recurringUnskip",
+        )
+    },
     "Mutation.fxRateOverrideSet": [
         *ATTACKS["Mutation.fxRateOverrideSet"],
         Attack(
@@ -978,11 +1151,26 @@ class Ledger:
         while True:
             view = await self.view()
             transactions = sum(len(a["node"]["transactions"]["edges"]) for a in view["accounts"]["edges"])
-            if len(view["inbox"]["edges"]) == transactions or time.monotonic() > deadline:
+            caught_up = len(view["inbox"]["edges"]) == transactions and await self.budget_caught_up()
+            if caught_up or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
         assert len(view["inbox"]["edges"]) == transactions, "the worker did not deliver Alice's inbox items"
         self.baseline = (view, await self.rows())
+
+    async def budget_caught_up(self) -> bool:
+        """Whether the budget consumer has answered each of Alice's transaction events (with budget_changed)."""
+        async with self.engine.connect() as conn:
+            counts = await conn.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE topic = 'budget.transaction_created'), "
+                    "count(*) FILTER (WHERE topic = 'budget.budget_changed' AND payload->>'reason' = 'transaction') "
+                    "FROM budget.outbox WHERE household_id::text = :h"
+                ),
+                {"h": self.victim.household_id},
+            )
+            created, answered = counts.one()
+        return bool(created == answered)
 
     async def assert_intact(self) -> None:
         assert self.baseline is not None
@@ -1122,6 +1310,26 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         portfolio_id = await create(
             alice, "portfolioCreate", "portfolio", name=secret("Aliceport"), baseCurrency="EUR", accountId=account_id
         )
+        # Categories have no GraphQL API of their own yet: Alice's is made straight in the database.
+        async with make_sessionmaker(engine)() as session:
+            category = await make_category(session, household_id=uuid.UUID(household_id), name=secret("Alicecat"))
+        category_id = str(category.id)
+        budgeted = await alice.run(
+            """mutation($input: BudgetSetInput!) { budgetSet(input: $input) { errors { message } } }""",
+            input={"categoryId": category_id, "month": "2026-11", "amount": ALICE_BUDGET},
+        )
+        assert budgeted["budgetSet"]["errors"] == []
+        recurring_id = await create(
+            alice,
+            "recurringCreate",
+            "recurring",
+            accountId=account_id,
+            categoryId=category_id,
+            amount="-88.81",
+            startDate=(datetime.now(UTC).date() + timedelta(days=20)).isoformat(),  # nothing due while tests run
+            preset="MONTHLY_FIRST",
+            payee=secret("Alicerent"),
+        )
         fx_override = await alice.run(
             """mutation($input: FxRateOverrideSetInput!) {
                  fxRateOverrideSet(input: $input) { override { id } errors { message } } }""",
@@ -1172,6 +1380,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             transaction_id=transaction_id,
             portfolio_id=portfolio_id,
             api_key_id=key["apiKeyCreate"]["apiKey"]["id"],
+            category_id=category_id,
+            recurring_id=recurring_id,
             email=registered.email,
             invitation_token=stolen,
             secrets=frozenset(
@@ -1185,6 +1395,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
                     read_key["apiKeyCreate"]["secret"],
                     ALICE_FX_RATE,
                     fx_override["fxRateOverrideSet"]["override"]["id"],
+                    ALICE_BUDGET,
+                    "88.81",
                 }
             ),
         )
