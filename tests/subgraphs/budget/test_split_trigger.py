@@ -34,7 +34,7 @@ async def test_a_split_transaction_commits_and_a_broken_split_does_not(runtime: 
                 ),
             )
         row_id = row.id
-        with pytest.raises(IntegrityError, match="the splits of transaction .* sum to -43.5"):
+        with pytest.raises(IntegrityError, match=r"the splits of transaction .* sum to -43\.5"):
             async with session.begin():
                 await session.execute(
                     update(Split).where(Split.transaction_id == row_id, Split.position == 0).values(amount=-31)
