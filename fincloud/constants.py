@@ -47,6 +47,8 @@ TOPIC_BUDGET_THRESHOLD_EXCEEDED = "budget.budget_threshold_exceeded"
 """A category's spending crossed a threshold (80 %, 100 % ...) of its budget; once per category, month and level."""
 TOPIC_BUDGET_CHANGED = "budget.budget_changed"
 """A month's budget figures changed (an amount assigned, a transaction categorised); drives the live budget view."""
+TOPIC_RECURRING_DUE = "budget.recurring_due"
+"""A recurring transaction in remind mode is due today (or an auto-posted one could not be recorded: ``failed``)."""
 TOPIC_IMPORT_COMPLETED = "budget.import_completed"
 TOPIC_ACCOUNT_CHANGED = "budget.account_changed"
 """An account was created or changed (or deleted: ``deleted: true``); the payload is what other subgraphs may keep

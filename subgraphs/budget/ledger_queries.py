@@ -13,15 +13,14 @@ from sqlalchemy import select
 
 from fincloud.graphql import Connection, PageInfo, UserInputError, paginate, parse_id
 from subgraphs.budget.context import Context
-from subgraphs.budget.ledger_types import BudgetSettings, CategoryGroup, Payee, ReconciliationPreview
+from subgraphs.budget.ledger_types import CategoryGroup, Payee, ReconciliationPreview
 from subgraphs.budget.models import CategoryGroup as CategoryGroupRow
 from subgraphs.budget.models import Payee as PayeeRow
-from subgraphs.budget.services.households import household_settings
 from subgraphs.budget.services.ledger import AccountNotFoundError, LedgerError
 from subgraphs.budget.services.payee_changes import payees_query
 from subgraphs.budget.services.reconciliation import preview_reconciliation
 
-__all__ = ["budget_settings", "category_groups", "payees", "reconciliation_preview"]
+__all__ = ["category_groups", "payees", "reconciliation_preview"]
 
 MAX_PREFIX = 300
 
@@ -44,15 +43,6 @@ HouseholdArgument = Annotated[
     strawberry.ID | None,
     strawberry.argument(description="The household (default: the viewer's first household)."),
 ]
-
-
-async def budget_settings(
-    info: strawberry.Info[Context, None], household_id: HouseholdArgument = None
-) -> BudgetSettings | None:
-    household = _readable(info, household_id)
-    if household is None:
-        return None
-    return BudgetSettings.from_row(await household_settings(session=info.context.session, household_id=household))
 
 
 async def category_groups(

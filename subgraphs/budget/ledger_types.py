@@ -14,18 +14,17 @@ import strawberry
 
 from fincloud.graphql import Connection, MoneyType, paginate
 from fincloud.money import Money
+from subgraphs.budget.budgets.types import BudgetRollover
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.types import FxRate, FxRateMissing
 from subgraphs.budget.models import Category as CategoryRow
 from subgraphs.budget.models import CategoryGroup as CategoryGroupRow
-from subgraphs.budget.models import HouseholdSettings
 from subgraphs.budget.models import Payee as PayeeRow
 from subgraphs.budget.models import PayeeAlias as PayeeAliasRow
 from subgraphs.budget.models import Reconciliation as ReconciliationRow
 from subgraphs.budget.models import Split as SplitRow
 from subgraphs.budget.models import Transaction as TransactionRow
-from subgraphs.budget.services.budget_settings import BudgetModel
-from subgraphs.budget.services.categories import CategoryKind, Rollover
+from subgraphs.budget.services.categories import CategoryKind
 from subgraphs.budget.services.ledger import TransactionStatus
 from subgraphs.budget.services.reconciliation import ReconciliationPreview as Preview
 from subgraphs.budget.services.reconciliation import to_reconcile
@@ -36,8 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BaseCurrencyBalance",
-    "BudgetModelType",
-    "BudgetSettings",
     "Category",
     "CategoryGroup",
     "CategoryKindType",
@@ -46,7 +43,6 @@ __all__ = [
     "PayeeAlias",
     "Reconciliation",
     "ReconciliationPreview",
-    "RolloverType",
     "Split",
     "TransactionStatusType",
     "Transfer",
@@ -77,27 +73,6 @@ class TransactionStatusType(Enum):
 class CategoryKindType(Enum):
     INCOME = strawberry.enum_value(CategoryKind.INCOME.value, description="Money in: salary, interest, refunds.")
     EXPENSE = strawberry.enum_value(CategoryKind.EXPENSE.value, description="Money out: rent, groceries.")
-
-
-@strawberry.enum(name="Rollover", description="What a category's leftover budget does at the end of a month.")
-class RolloverType(Enum):
-    NONE = strawberry.enum_value(Rollover.NONE.value, description="Each month starts afresh.")
-    SURPLUS = strawberry.enum_value(
-        Rollover.SURPLUS.value, description="Unspent money carries into the next month; overspending does not."
-    )
-    SURPLUS_AND_OVERSPEND = strawberry.enum_value(
-        Rollover.SURPLUS_AND_OVERSPEND.value,
-        description="Both carry over: overspending reduces the next month's budget.",
-    )
-
-
-@strawberry.enum(name="BudgetModel", description="How a household budgets.")
-class BudgetModelType(Enum):
-    LIMITS = strawberry.enum_value(BudgetModel.LIMITS.value, description="A spending limit per category and month.")
-    ENVELOPE = strawberry.enum_value(
-        BudgetModel.ENVELOPE.value,
-        description="Zero-based: income is assigned to categories until nothing is left to budget.",
-    )
 
 
 @strawberry.type(description='A group of categories of one kind, such as "Housing" or "Income".')
@@ -155,7 +130,7 @@ class Category:
     kind: CategoryKindType = strawberry.field(description="Income or expense, as its group.")
     position: int = strawberry.field(description="Order within the group (smallest first).")
     hidden: bool = strawberry.field(description="Hidden from pickers and the budget view; still counted.")
-    rollover: RolloverType = strawberry.field(description="What the category's leftover budget does each month.")
+    rollover: BudgetRollover = strawberry.field(description="What the category's leftover budget does each month.")
     archived_at: dt.datetime | None = strawberry.field(description="When it was archived (UTC), if it was.")
     group_id: strawberry.Private[uuid.UUID]
     merged_into_id: strawberry.Private[uuid.UUID | None]
@@ -169,7 +144,7 @@ class Category:
             kind=CategoryKindType(row.kind),
             position=row.position,
             hidden=row.hidden,
-            rollover=RolloverType(row.rollover),
+            rollover=BudgetRollover(row.rollover),
             archived_at=row.archived_at,
             group_id=row.group_id,
             merged_into_id=row.merged_into_id,
@@ -395,27 +370,6 @@ class ReconciliationPreview:
             first=first,
             after=after,
             descending=True,
-        )
-
-
-@strawberry.type(description="A household's budget settings.")
-class BudgetSettings:
-    household_id: strawberry.ID = strawberry.field(description="The household.")
-    base_currency: str = strawberry.field(
-        description="ISO 4217 currency of budgets, reports and net worth; balances are converted into it."
-    )
-    budget_model: BudgetModelType = strawberry.field(description="How the household budgets.")
-    updated_at: dt.datetime | None = strawberry.field(
-        description="When the settings were last saved (UTC); null while the defaults (EUR, limits) apply."
-    )
-
-    @classmethod
-    def from_row(cls, row: HouseholdSettings) -> BudgetSettings:
-        return cls(
-            household_id=_id(row.household_id),
-            base_currency=row.base_currency,
-            budget_model=BudgetModelType(row.budget_model),
-            updated_at=row.updated_at,
         )
 
 

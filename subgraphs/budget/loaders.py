@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from aiodataloader import DataLoader
@@ -25,6 +26,7 @@ from subgraphs.budget.models import (
     Split,
     Transaction,
 )
+from subgraphs.budget.recurring import loaders as recurring_loaders
 from subgraphs.budget.services.balances import StatusSums, status_sums
 from subgraphs.budget.services.households import households_settings
 
@@ -53,6 +55,14 @@ class Loaders:
         self.reconciliation_by_id = DataLoader(self._reconciliations_by_id)
         self.settings_by_household_id = DataLoader(self._settings_by_household_id)
         self.fx_rate = DataLoader(self._fx_rates)
+        # Recurring transactions: dated amount changes, and occurrences from today (UTC) on already handled.
+        today = dt.datetime.now(dt.UTC).date()
+        self.recurring_amount_changes_by_schedule_id = DataLoader(
+            partial(recurring_loaders.amount_changes_by_schedule_id, sessionmaker)
+        )
+        self.recurring_handled_by_schedule_id = DataLoader(
+            partial(recurring_loaders.handled_by_schedule_id, sessionmaker, today=today)
+        )
 
     async def _accounts_by_id(self, keys: Sequence[uuid.UUID]) -> list[Account | None]:
         async with self._sessionmaker() as session:

@@ -6,11 +6,13 @@ import strawberry
 from sqlalchemy import select
 
 from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
+from subgraphs.budget.budgets.queries import budget_month, budget_months, budget_settings
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
-from subgraphs.budget.ledger_queries import budget_settings, category_groups, payees, reconciliation_preview
+from subgraphs.budget.ledger_queries import category_groups, payees, reconciliation_preview
 from subgraphs.budget.models import Account as AccountRow
+from subgraphs.budget.recurring.queries import recurring_transactions, recurring_upcoming
 from subgraphs.budget.types import Account
 
 
@@ -70,9 +72,34 @@ class Query:
     def currencies(self) -> list[Currency]:
         return currencies_list()
 
+    budget_month = strawberry.field(
+        resolver=budget_month,
+        description="Budget vs actual for one month, in the household's base currency: per category budgeted, "
+        "activity, carried in, available and progress; group and month totals; 'to be budgeted' in an envelope "
+        "budget; the exchange rates used and any that are missing. Null if the household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    budget_months = strawberry.field(
+        resolver=budget_months,
+        description="`budgetMonth` for every month of a range (at most 24), for a budget grid. Null if the "
+        "household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
     budget_settings = strawberry.field(
         resolver=budget_settings,
-        description="A household's budget settings (base currency, budget model); null if it is not yours.",
+        description="The household's budget model, base currency and alert levels. Null if the household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    recurring_transactions = strawberry.field(
+        resolver=recurring_transactions,
+        description="The household's recurring transactions, oldest first. Empty if the household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    recurring_upcoming = strawberry.field(
+        resolver=recurring_upcoming,
+        description="The occurrences of the household's recurring transactions still to come from today (UTC) to "
+        "`days` ahead, with their amounts, skipped ones included and marked, by date. Empty if the household is "
+        "not yours.",
         permission_classes=[IsAuthenticated],
     )
     category_groups = strawberry.field(

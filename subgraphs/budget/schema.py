@@ -10,6 +10,8 @@ from subgraphs.budget.mutations.account_create import account_create
 from subgraphs.budget.mutations.account_remove import account_remove
 from subgraphs.budget.mutations.account_unarchive import account_unarchive
 from subgraphs.budget.mutations.account_update import account_update
+from subgraphs.budget.mutations.budget_copy_month import budget_copy_month
+from subgraphs.budget.mutations.budget_set import budget_set
 from subgraphs.budget.mutations.budget_settings_update import budget_settings_update
 from subgraphs.budget.mutations.category_create import category_create
 from subgraphs.budget.mutations.category_group_create import category_group_create
@@ -23,6 +25,11 @@ from subgraphs.budget.mutations.payee_alias_remove import payee_alias_remove
 from subgraphs.budget.mutations.payee_merge import payee_merge
 from subgraphs.budget.mutations.payee_update import payee_update
 from subgraphs.budget.mutations.reconciliation_finish import reconciliation_finish
+from subgraphs.budget.mutations.recurring_create import recurring_create
+from subgraphs.budget.mutations.recurring_delete import recurring_delete
+from subgraphs.budget.mutations.recurring_skip_next import recurring_skip_next
+from subgraphs.budget.mutations.recurring_unskip import recurring_unskip
+from subgraphs.budget.mutations.recurring_update import recurring_update
 from subgraphs.budget.mutations.transaction_create import transaction_create
 from subgraphs.budget.mutations.transaction_delete import transaction_delete
 from subgraphs.budget.mutations.transaction_update import transaction_update
@@ -54,6 +61,49 @@ class Mutation:
         description="Remove a household's exchange-rate override (owners and editors).",
         permission_classes=[IsAuthenticated],
     )
+    budget_set = strawberry.mutation(
+        resolver=budget_set,
+        description="Set what a category has for a month, in the household's base currency (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    budget_copy_month = strawberry.mutation(
+        resolver=budget_copy_month,
+        description="Fill a month with the amounts of the month before (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    budget_settings_update = strawberry.mutation(
+        resolver=budget_settings_update,
+        description="Choose the household's budget model and alert levels (owners and editors) and its base "
+        "currency (owners).",
+        permission_classes=[IsAuthenticated],
+    )
+    recurring_create = strawberry.mutation(
+        resolver=recurring_create,
+        description="Add a recurring transaction: posted or reminded of on every date of its schedule (owners and "
+        "editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    recurring_update = strawberry.mutation(
+        resolver=recurring_update,
+        description="Change a recurring transaction (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    recurring_delete = strawberry.mutation(
+        resolver=recurring_delete,
+        description="Delete a recurring transaction; what it posted stays (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    recurring_skip_next = strawberry.mutation(
+        resolver=recurring_skip_next,
+        description="Skip the next occurrence of a recurring transaction (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    recurring_unskip = strawberry.mutation(
+        resolver=recurring_unskip,
+        description="Undo the skip of an occurrence still to come (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+
     account_update = strawberry.mutation(
         resolver=account_update,
         description="Change an account's name, institution, note, opening balance or date, or (while it has no "
@@ -75,11 +125,6 @@ class Mutation:
         resolver=account_remove,
         description="Delete an account with its transactions; a transfer's leg on another account is kept as an ordinary "
         "transaction (owners and editors). Not `accountDelete`, which deletes the signed-in user.",
-        permission_classes=[IsAuthenticated],
-    )
-    budget_settings_update = strawberry.mutation(
-        resolver=budget_settings_update,
-        description="Change a household's base currency or budget model (owners only).",
         permission_classes=[IsAuthenticated],
     )
     transaction_update = strawberry.mutation(

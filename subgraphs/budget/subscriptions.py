@@ -1,5 +1,6 @@
-"""Budget's live subscriptions, fed by the outbox relay: every committed event is published on the Redis channel
-``fincloud.constants.event_channel(topic)`` and reaches subscribers through the runtime's broadcaster."""
+"""Budget's live fields: Strawberry subscriptions fed by the outbox relay, which publishes every committed event on
+the Redis channel ``fincloud.constants.event_channel(topic)``; it reaches subscribers through the runtime's
+broadcaster."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Sequence
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, cast
 
 import strawberry
 from broadcaster import Broadcast
@@ -18,6 +19,7 @@ from broadcaster import Event as BroadcastEvent
 from fincloud.auth import Viewer
 from fincloud.constants import (
     TOPIC_ACCOUNT_CHANGED,
+    TOPIC_BUDGET_CHANGED,
     TOPIC_TRANSACTION_CREATED,
     TOPIC_TRANSACTION_DELETED,
     TOPIC_TRANSACTION_UPDATED,
@@ -25,6 +27,7 @@ from fincloud.constants import (
 )
 from fincloud.events import Event
 from fincloud.graphql import IsAuthenticated, UnauthenticatedError
+from subgraphs.budget.budgets.types import BudgetChangedEvent
 from subgraphs.budget.context import Context
 from subgraphs.budget.types import Account
 
@@ -94,6 +97,37 @@ async def _batches(broadcast: Broadcast, channels: Sequence[str]) -> AsyncIterat
 
 @strawberry.type
 class Subscription:
+    @strawberry.subscription(
+        description="Every change of the budget figures of one household of the viewer's: an amount set or "
+        "copied, a setting changed, a transaction recorded, changed or deleted. Ends when the access token expires.",
+        permission_classes=[IsAuthenticated],
+    )
+    async def budget_changed(
+        self,
+        info: strawberry.Info[Context, None],
+        household_id: Annotated[strawberry.ID, strawberry.argument(description="The household to follow.")],
+    ) -> AsyncGenerator[BudgetChangedEvent, None]:
+        viewer = info.context.viewer
+        broadcast = info.context.runtime.broadcast
+        assert broadcast is not None, "the budget subgraph runs with a broadcaster"
+        async with broadcast.subscribe(channel=event_channel(TOPIC_BUDGET_CHANGED)) as subscriber:
+            messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
+            while True:
+                try:
+                    message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
+                except StopAsyncIteration:
+                    return
+                except TimeoutError:
+                    raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
+                if message is None:
+                    continue
+                event = Event.from_json(message.message)
+                if event.household_id is None or not viewer.can_read(event.household_id):
+                    continue
+                if str(event.household_id) != str(household_id):
+                    continue
+                yield BudgetChangedEvent.from_event(event)
+
     @strawberry.subscription(
         description="An account of the viewer's households (or of one household) with its new balance, each time a "
         "change to its transactions or opening balance commits. Ends when the access token expires.",

@@ -27,7 +27,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -210,8 +210,9 @@ class Victim:
     api_key_id: str
     inbox_item_id: str = ""
     audit_event_id: str = ""
-    category_group_id: str = ""
     category_id: str = ""
+    recurring_id: str = ""
+    category_group_id: str = ""
     payee_id: str = ""
     payee_alias_id: str = ""
     reconciliation_id: str = ""
@@ -232,8 +233,9 @@ class Victim:
             self.api_key_id,
             self.inbox_item_id,
             self.audit_event_id,
-            self.category_group_id,
             self.category_id,
+            self.recurring_id,
+            self.category_group_id,
             self.payee_id,
             self.payee_alias_id,
             self.reconciliation_id,
@@ -255,8 +257,9 @@ class Victim:
             new(),
             email=f"nobody-{new()}@example.com",
             invitation_token=f"fci_{uuid.uuid4().hex}",
-            category_group_id=new(),
             category_id=new(),
+            recurring_id=new(),
+            category_group_id=new(),
             payee_id=new(),
             payee_alias_id=new(),
             reconciliation_id=new(),
@@ -319,6 +322,10 @@ ACCOUNT = "id householdId name balance { amount currency } transactions { edges 
 PORTFOLIO = "id householdId name baseCurrency account { id name }"
 FX_RECORD = "id householdId base quote date rate source isOverride"
 FX_ANSWER = f"__typename ... on FxRate {{ rate source isOverride householdId legs {{ {FX_RECORD} }} }} ... on FxRateMissing {{ message householdId }}"
+BUDGET_MONTH = "householdId month budgeted toBeBudgeted lines { categoryId name budgeted activity available }"
+RECURRING = "id householdId name payee categoryId memo amount { amount } nextDate account { id name }"
+ALICE_BUDGET = "4321.09"
+"""What Alice budgets for her category in 2026-11."""
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
 
@@ -530,6 +537,125 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"householdId": v.household_id, "base": "EUR", "quote": "USD", "date": "2026-11-27"}},
         )
     ],
+    "Query.budgetMonth": [
+        Attack(
+            f'query($h: ID!) {{ budgetMonth(householdId: $h, month: "2026-11") {{ {BUDGET_MONTH} }} }}',
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.budgetMonths": [
+        Attack(
+            f'query($h: ID!) {{ budgetMonths(householdId: $h, from: "2026-10", to: "2026-12") {{ {BUDGET_MONTH} }} }}',
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.budgetSettings": [
+        Attack(
+            "query($h: ID!) { budgetSettings(householdId: $h) { householdId model currency thresholdLevels } }",
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.recurringTransactions": [
+        Attack(
+            f"""query($h: ID!) {{ recurringTransactions(householdId: $h) {{
+                 edges {{ node {{ {RECURRING} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.recurringUpcoming": [
+        Attack(
+            f"""query($h: ID!) {{ recurringUpcoming(householdId: $h, days: 62) {{
+                 edges {{ node {{ date amount {{ amount }} recurring {{ {RECURRING} }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Mutation.budgetSet": [
+        Attack(
+            """mutation($input: BudgetSetInput!) {
+                 budgetSet(input: $input) { budgetMonth { householdId lines { name } } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"categoryId": v.category_id, "month": "2026-11", "amount": "1.00"}},
+        )
+    ],
+    "Mutation.budgetCopyMonth": [
+        Attack(
+            """mutation($input: BudgetCopyMonthInput!) {
+                 budgetCopyMonth(input: $input) { copied budgetMonth { lines { name } } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "month": "2026-12", "overwrite": True}},
+        )
+    ],
+    "Mutation.budgetSettingsUpdate": [
+        Attack(
+            """mutation($input: BudgetSettingsUpdateInput!) {
+                 budgetSettingsUpdate(input: $input) { settings { model } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "model": "ENVELOPE", "thresholdLevels": [1]}},
+        )
+    ],
+    "Mutation.recurringCreate": [
+        Attack(
+            f"""mutation($input: RecurringCreateInput!) {{
+                 recurringCreate(input: $input) {{ recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "accountId": v.account_id,
+                    "categoryId": v.category_id,
+                    "amount": "-1.00",
+                    "startDate": "2026-11-28",
+                    "preset": "MONTHLY_FIRST",
+                }
+            },
+        )
+    ],
+    "Mutation.recurringUpdate": [
+        Attack(
+            f"""mutation($input: RecurringUpdateInput!) {{
+                 recurringUpdate(input: $input) {{ recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"id": v.recurring_id, "accountId": v.account_id, "categoryId": v.category_id, "memo": "x"}
+            },
+        )
+    ],
+    "Mutation.recurringDelete": [
+        Attack(
+            """mutation($input: RecurringDeleteInput!) {
+                 recurringDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Mutation.recurringSkipNext": [
+        Attack(
+            f"""mutation($input: RecurringSkipNextInput!) {{
+                 recurringSkipNext(input: $input) {{ skippedDate recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Mutation.recurringUnskip": [
+        Attack(
+            f"""mutation($input: RecurringUnskipInput!) {{
+                 recurringUnskip(input: $input) {{ date recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Subscription.budgetChanged": [
+        Attack(
+            """subscription($h: ID!) { budgetChanged(householdId: $h) {
+                 eventId householdId months categoryIds reason budgetMonths { lines { name budgeted } } } }""",
+            Refused.NO_EVENT,
+            lambda v: {"h": v.household_id},
+        )
+    ],
     "Subscription.transactionCreated": [
         Attack(
             """subscription($h: ID) { transactionCreated(householdId: $h) {
@@ -561,14 +687,6 @@ def _ledger_attack(name: str, payload: str, input_: Callable[[Victim], dict[str,
 
 
 LEDGER_ATTACKS: dict[str, list[Attack]] = {
-    "Query.budgetSettings": [
-        Attack(
-            "query($h: ID) { budgetSettings(householdId: $h) { householdId baseCurrency budgetModel } }",
-            Refused.NULL,
-            lambda v: {"h": v.household_id},
-        ),
-        Attack("query { budgetSettings { householdId baseCurrency } }", Refused.OWN_ONLY),
-    ],
     "Query.categoryGroups": [
         Attack(
             f"""query($h: ID) {{ categoryGroups(householdId: $h, includeArchived: true) {{
@@ -608,13 +726,6 @@ LEDGER_ATTACKS: dict[str, list[Attack]] = {
     "Mutation.accountRemove": [
         _ledger_attack(
             "accountRemove", "removedAccountId transactionsDeleted counterpartsKept", lambda v: {"id": v.account_id}
-        )
-    ],
-    "Mutation.budgetSettingsUpdate": [
-        _ledger_attack(
-            "budgetSettingsUpdate",
-            "settings { householdId baseCurrency }",
-            lambda v: {"householdId": v.household_id, "baseCurrency": "USD"},
         )
     ],
     "Mutation.transactionUpdate": [
@@ -731,6 +842,13 @@ LEDGER_ATTACKS: dict[str, list[Attack]] = {
 }
 """The ledger's operations: each one with Alice's ids in every ID argument it takes."""
 ATTACKS.update(LEDGER_ATTACKS)
+ATTACKS["Mutation.budgetSettingsUpdate"].append(
+    _ledger_attack(
+        "budgetSettingsUpdate",
+        "settings { householdId currency }",
+        lambda v: {"householdId": v.household_id, "baseCurrency": "USD"},
+    )
+)
 ATTACKS["Mutation.transactionCreate"].extend(
     [
         Attack(
@@ -840,6 +958,36 @@ VIEWER_READS: dict[str, ViewerRead] = {
         sees=lambda _: ALICE_FX_RATE,
     ),
     "Query.currencies": ViewerRead("{ currencies { code minorUnits } }", sees=lambda _: "BHD"),  # reference data
+    "Query.budgetMonth": ViewerRead(
+        'query($h: ID!) { budgetMonth(householdId: $h, month: "2026-11") { lines { categoryId budgeted } } }',
+        lambda v: {"h": v.household_id},
+        sees=lambda _: ALICE_BUDGET,
+    ),
+    "Query.budgetMonths": ViewerRead(
+        'query($h: ID!) { budgetMonths(householdId: $h, from: "2026-11", to: "2026-12") { lines { categoryId } } }',
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.category_id,
+    ),
+    "Query.budgetSettings": ViewerRead(
+        "query($h: ID!) { budgetSettings(householdId: $h) { householdId model } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
+    "Query.recurringTransactions": ViewerRead(
+        "query($h: ID!) { recurringTransactions(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.recurring_id,
+    ),
+    "Query.recurringUpcoming": ViewerRead(
+        "query($h: ID!) { recurringUpcoming(householdId: $h, days: 62) { edges { node { recurring { id } } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.recurring_id,
+    ),
+    "Subscription.budgetChanged": ViewerRead(
+        "subscription($h: ID!) { budgetChanged(householdId: $h) { householdId } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
@@ -857,6 +1005,19 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.transactionCreate": ATTACKS["Mutation.transactionCreate"],
+    **{
+        coordinate: ATTACKS[coordinate]
+        for coordinate in (
+            "Mutation.budgetSet",
+            "Mutation.budgetCopyMonth",
+            "Mutation.budgetSettingsUpdate",
+            "Mutation.recurringCreate",
+            "Mutation.recurringUpdate",
+            "Mutation.recurringDelete",
+            "Mutation.recurringSkipNext",
+            "Mutation.recurringUnskip",
+        )
+    },
     "Mutation.fxRateOverrideSet": [
         *ATTACKS["Mutation.fxRateOverrideSet"],
         Attack(
@@ -910,11 +1071,6 @@ may still leave the household: ``memberRemove`` with their own id.)"""
 
 VIEWER_READS.update(
     {
-        "Query.budgetSettings": ViewerRead(
-            "query($h: ID) { budgetSettings(householdId: $h) { householdId baseCurrency } }",
-            lambda v: {"h": v.household_id},
-            sees=lambda v: v.household_id,
-        ),
         "Query.categoryGroups": ViewerRead(
             "query($h: ID) { categoryGroups(householdId: $h) { edges { node { id categories { id } } } } }",
             lambda v: {"h": v.household_id},
@@ -939,14 +1095,6 @@ VIEWER_READS.update(
 VIEWER_WRITES.update(
     {coordinate: attacks for coordinate, attacks in LEDGER_ATTACKS.items() if coordinate.startswith("Mutation.")}
 )
-VIEWER_WRITES["Mutation.budgetSettingsUpdate"] = [
-    *LEDGER_ATTACKS["Mutation.budgetSettingsUpdate"],
-    Attack(
-        _mutation("budgetSettingsUpdate", "settings { householdId }"),
-        Refused.USER_ERROR,
-        lambda v: {"input": {"budgetModel": "ENVELOPE"}},
-    ),
-]
 VIEWER_WRITES["Mutation.categoryGroupCreate"] = [
     *LEDGER_ATTACKS["Mutation.categoryGroupCreate"],
     Attack(
@@ -1258,11 +1406,26 @@ class Ledger:
         while True:
             view = await self.view()
             transactions = sum(len(a["node"]["transactions"]["edges"]) for a in view["accounts"]["edges"])
-            if len(view["inbox"]["edges"]) == transactions or time.monotonic() > deadline:
+            caught_up = len(view["inbox"]["edges"]) == transactions and await self.budget_caught_up()
+            if caught_up or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
         assert len(view["inbox"]["edges"]) == transactions, "the worker did not deliver Alice's inbox items"
         self.baseline = (view, await self.rows())
+
+    async def budget_caught_up(self) -> bool:
+        """Whether the budget consumer has answered each of Alice's transaction events (with budget_changed)."""
+        async with self.engine.connect() as conn:
+            counts = await conn.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE topic = 'budget.transaction_created'), "
+                    "count(*) FILTER (WHERE topic = 'budget.budget_changed' AND payload->>'reason' = 'transaction') "
+                    "FROM budget.outbox WHERE household_id::text = :h"
+                ),
+                {"h": self.victim.household_id},
+            )
+            created, answered = counts.one()
+        return bool(created == answered)
 
     async def assert_intact(self) -> None:
         assert self.baseline is not None
@@ -1402,6 +1565,28 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         portfolio_id = await create(
             alice, "portfolioCreate", "portfolio", name=secret("Aliceport"), baseCurrency="EUR", accountId=account_id
         )
+        category_group_id = await create(
+            alice, "categoryGroupCreate", "group", name=secret("Alicegroup"), kind="EXPENSE"
+        )
+        category_id = await create(
+            alice, "categoryCreate", "category", groupId=category_group_id, name=secret("Alicecat")
+        )
+        budgeted = await alice.run(
+            """mutation($input: BudgetSetInput!) { budgetSet(input: $input) { errors { message } } }""",
+            input={"categoryId": category_id, "month": "2026-11", "amount": ALICE_BUDGET},
+        )
+        assert budgeted["budgetSet"]["errors"] == []
+        recurring_id = await create(
+            alice,
+            "recurringCreate",
+            "recurring",
+            accountId=account_id,
+            categoryId=category_id,
+            amount="-88.81",
+            startDate=(datetime.now(UTC).date() + timedelta(days=20)).isoformat(),  # nothing due while tests run
+            preset="MONTHLY_FIRST",
+            payee=secret("Alicerent"),
+        )
         fx_override = await alice.run(
             """mutation($input: FxRateOverrideSetInput!) {
                  fxRateOverrideSet(input: $input) { override { id } errors { message } } }""",
@@ -1414,13 +1599,7 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             },
         )
         assert fx_override["fxRateOverrideSet"]["errors"] == []
-        # Her ledger: a category in a group, her transaction's payee with an alias, a reconciled statement.
-        category_group_id = await create(
-            alice, "categoryGroupCreate", "group", name=secret("Alicegroup"), kind="EXPENSE"
-        )
-        category_id = await create(
-            alice, "categoryCreate", "category", groupId=category_group_id, name=secret("Alicecategory")
-        )
+        # Her ledger: her transaction's payee with an alias, and a reconciled statement.
         payee = await alice.run(
             "query($id: ID!) { account(id: $id) { transactions { nodes { normalizedPayee { id } } } } }",
             id=account_id,
@@ -1477,10 +1656,11 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             transaction_id=transaction_id,
             portfolio_id=portfolio_id,
             api_key_id=key["apiKeyCreate"]["apiKey"]["id"],
+            category_id=category_id,
+            recurring_id=recurring_id,
             email=registered.email,
             invitation_token=stolen,
             category_group_id=category_group_id,
-            category_id=category_id,
             payee_id=payee_id,
             payee_alias_id=alias["payeeAliasAdd"]["alias"]["id"],
             reconciliation_id=reconciliation_id,
@@ -1496,6 +1676,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
                     read_key["apiKeyCreate"]["secret"],
                     ALICE_FX_RATE,
                     fx_override["fxRateOverrideSet"]["override"]["id"],
+                    ALICE_BUDGET,
+                    "88.81",
                 }
             ),
         )

@@ -227,7 +227,7 @@ async def test_balances_are_heard_live_through_the_router(stack: RunningStack, c
             f"""mutation($input: TransferCreateInput!) {{ transferCreate(input: $input) {{ {ERRORS} }} }}""",
             input={"fromAccountId": wallet["id"], "toAccountId": savings["id"], "date": "2026-11-29", "amount": "6"},
         )
-        heard = {}
+        heard: dict[str, str] = {}
         while len(heard) < 2:
             update = (await subscription.next(timeout=10))["payload"]["data"]["accountBalanceChanged"]
             heard[update["name"]] = update["balance"]["amount"]

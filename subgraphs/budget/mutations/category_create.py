@@ -3,8 +3,9 @@ from __future__ import annotations
 import strawberry
 
 from fincloud.graphql import UserError
+from subgraphs.budget.budgets.types import BudgetRollover
 from subgraphs.budget.context import Context
-from subgraphs.budget.ledger_types import Category, RolloverType
+from subgraphs.budget.ledger_types import Category
 from subgraphs.budget.mutations._ledger import known_id, user_error, writable_households
 from subgraphs.budget.services.categories import Rollover, create_category
 from subgraphs.budget.services.ledger import LedgerError
@@ -18,8 +19,8 @@ class CategoryCreateInput:
         default=None, description="Order within the group (0 to 1000000); default: after the last one."
     )
     hidden: bool = strawberry.field(default=False, description="Hide it from pickers and the budget view.")
-    rollover: RolloverType = strawberry.field(
-        default=RolloverType.NONE, description="What its leftover budget does at the end of a month."
+    rollover: BudgetRollover = strawberry.field(
+        default=BudgetRollover.NONE, description="What its leftover budget does at the end of a month."
     )
 
 

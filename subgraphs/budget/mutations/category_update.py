@@ -3,8 +3,9 @@ from __future__ import annotations
 import strawberry
 
 from fincloud.graphql import UserError
+from subgraphs.budget.budgets.types import BudgetRollover
 from subgraphs.budget.context import Context
-from subgraphs.budget.ledger_types import Category, RolloverType
+from subgraphs.budget.ledger_types import Category
 from subgraphs.budget.mutations._ledger import known_id, required, user_error, writable_households
 from subgraphs.budget.services.categories import CategoryChanges, Rollover, update_category
 from subgraphs.budget.services.changes import Keep
@@ -25,7 +26,7 @@ class CategoryUpdateInput:
     archived: bool | None = strawberry.field(
         default=strawberry.UNSET, description="Archive it (kept for history) or bring it back."
     )
-    rollover: RolloverType | None = strawberry.field(
+    rollover: BudgetRollover | None = strawberry.field(
         default=strawberry.UNSET, description="What its leftover budget does at the end of a month."
     )
 

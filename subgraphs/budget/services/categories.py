@@ -4,8 +4,8 @@ transaction.
 A group is ``income`` or ``expense`` and its categories share its kind (moving a category to a group of the other
 kind changes the category's kind; changing a group's kind changes its categories'). Names are unique,
 case-insensitively, among the live (not archived) groups of a household and the live categories of a group.
-Merging moves every transaction and split part of a category to another of the same kind and archives the merged
-category with ``merged_into_id``.
+Merging moves every transaction, split part and budget amount of a category to another of the same kind and archives
+the merged category with ``merged_into_id``.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.db import utcnow
+from subgraphs.budget.budgets.events import write_budget_changed
+from subgraphs.budget.budgets.models import BudgetAmount
 from subgraphs.budget.models import Category, CategoryGroup, Payee, Split, Transaction
 from subgraphs.budget.services.changes import KEEP, Keep
 from subgraphs.budget.services.ledger import LedgerError
@@ -273,8 +276,9 @@ async def merge_categories(
     *, session: AsyncSession, household_ids: Sequence[uuid.UUID], source_id: uuid.UUID, target_id: uuid.UUID
 ) -> MergedCategory:
     """Move every transaction and split part of ``source_id`` to ``target_id`` (a live category of the same
-    household and kind), point payees' default categories and earlier merges at the target, and archive the
-    source with ``merged_into_id``."""
+    household and kind), add its budget amounts to the target's of the same months, point payees' default
+    categories and earlier merges at the target, and archive the source with ``merged_into_id``; announce
+    ``budget.budget_changed`` (every month: the activity moved too)."""
     if source_id == target_id:
         raise LedgerError("a category cannot be merged into itself", field="targetId")
     source = await owned_row(
@@ -323,10 +327,43 @@ async def merge_categories(
         .values(merged_into_id=target.id)
         .execution_options(synchronize_session=False)
     )
+    # The source's budget amounts join the target's, month by month (both are in the household's base currency).
+    amounts = list(
+        await session.execute(
+            select(BudgetAmount.month, BudgetAmount.amount).where(BudgetAmount.category_id == source.id)
+        )
+    )
+    if amounts:
+        rows = insert(BudgetAmount).values(
+            [
+                {
+                    "id": uuid.uuid4(),
+                    "household_id": source.household_id,
+                    "category_id": target.id,
+                    "month": m,
+                    "amount": a,
+                }
+                for m, a in amounts
+            ]
+        )
+        await session.execute(
+            rows.on_conflict_do_update(
+                index_elements=[BudgetAmount.category_id, BudgetAmount.month],
+                set_={"amount": BudgetAmount.amount + rows.excluded.amount, "updated_at": utcnow()},
+            )
+        )
+        await session.execute(delete(BudgetAmount).where(BudgetAmount.category_id == source.id))
     source.merged_into_id = target.id
     if source.archived_at is None:
         source.archived_at = utcnow()
     await session.flush()
+    await write_budget_changed(
+        session=session,
+        household_id=source.household_id,
+        months=[],
+        category_ids=[source.id, target.id],
+        reason="categories_merged",
+    )
     return MergedCategory(
         source=source,
         target=target,

@@ -7,8 +7,10 @@ import uuid
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from subgraphs.budget.budgets import models as budgets_models  # noqa: F401  (budget amounts, crossings)
 from subgraphs.budget.fx import models as fx_models  # noqa: F401  (puts fx_rates, overrides included, in Base)
 from subgraphs.budget.models import Base
+from subgraphs.budget.recurring import models as recurring_models  # noqa: F401  (schedules, occurrences)
 
 
 async def purge_household(*, session: AsyncSession, household_id: uuid.UUID) -> int:

@@ -1,8 +1,9 @@
 """Changing and deleting transactions. Keyword-only async functions; callers own the transaction.
 
-- A change writes ``budget.transaction_updated`` with each changed field's ``before`` and ``after`` (notes are
-  private: only the fact that they changed); a deletion writes ``budget.transaction_deleted``. Both in the same
-  database transaction as the change.
+- A change writes ``budget.transaction_updated`` with each changed field's ``before`` and ``after`` in ``changes``
+  (notes are private: only the fact that they changed) and the old date, category, account and amount in
+  ``previous``; a deletion writes ``budget.transaction_deleted``. Both in the same database transaction as the
+  change.
 - Reconciled transactions are protected from silent edits: their amount, date, account and status change only
   when the caller says so explicitly (``unlock_reconciled``), and they are deleted only then too.
 - The two legs of a transfer stay consistent: the date moves both; in one currency the other leg is always the
@@ -203,6 +204,16 @@ def _diff(before: dict[str, Any], after: dict[str, Any], currency: str) -> dict[
         else:
             changes[name] = {"before": old, "after": new}
     return changes
+
+
+def _previous(changes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The old values of the fields that place a transaction in a budget (``date``, ``category_id``, ``account_id``,
+    ``amount``), flat: consumers recompute the months and categories it left as well as those it moved to."""
+    return {
+        name: change["before"]
+        for name, change in changes.items()
+        if name in ("date", "category_id", "account_id", "amount")
+    }
 
 
 _TRACKED = (
@@ -416,7 +427,7 @@ async def update_transaction(
             outbox,
             topic=TOPIC_TRANSACTION_UPDATED,
             household_id=tx.household_id,
-            payload={**transaction_event_payload(tx, target), "changes": found},
+            payload={**transaction_event_payload(tx, target), "changes": found, "previous": _previous(found)},
         )
     if counterpart is not None and counterpart_found:
         await write_event(
@@ -427,6 +438,7 @@ async def update_transaction(
             payload={
                 **transaction_event_payload(counterpart, locked.accounts[counterpart.account_id]),
                 "changes": counterpart_found,
+                "previous": _previous(counterpart_found),
                 "reason": "transfer_counterpart_updated",
             },
         )

@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from fincloud.auth import Role
+from fincloud.constants import TOPIC_BUDGET_CHANGED
 from fincloud.service import Runtime
+from subgraphs.budget.budgets.models import BudgetAmount
 from subgraphs.budget.models import Category, Payee
 from subgraphs.budget.services.categories import CategoryKind
-from tests.subgraphs.budget.ledger_support import ERRORS, as_role, fingerprint, household, only_error
+from tests.subgraphs.budget.ledger_support import ERRORS, D, as_role, events, fingerprint, household, only_error
 
 MERGE = f"""
 mutation Merge($input: CategoryMergeInput!) {{
@@ -88,3 +92,28 @@ async def test_another_households_categories_look_missing_and_viewers_cannot_mer
             "field": field,
         }
     assert await fingerprint(runtime) == before
+
+
+async def test_the_merged_categorys_budget_amounts_join_the_targets(runtime: Runtime) -> None:
+    home = await household(runtime)
+    group = await home.group("Food")
+    groceries, supermarket = await home.category("Groceries", group), await home.category("Supermarket", group)
+    november, december = dt.date(2026, 11, 1), dt.date(2026, 12, 1)
+    async with runtime.sessionmaker() as session, session.begin():
+        session.add_all(
+            [
+                BudgetAmount(household_id=home.id, category_id=groceries.id, month=november, amount=D("100.00")),
+                BudgetAmount(household_id=home.id, category_id=supermarket.id, month=november, amount=D("50.50")),
+                BudgetAmount(household_id=home.id, category_id=supermarket.id, month=december, amount=D("20.00")),
+            ]
+        )
+    await home.run(MERGE, input={"sourceId": str(supermarket.id), "targetId": str(groceries.id)})
+    async with runtime.sessionmaker() as session:
+        rows = (await session.execute(select(BudgetAmount.category_id, BudgetAmount.month, BudgetAmount.amount))).all()
+    assert sorted((c, m, a) for c, m, a in rows) == [
+        (groceries.id, november, D("150.50")),
+        (groceries.id, december, D("20.00")),
+    ]
+    [changed] = await events(runtime, TOPIC_BUDGET_CHANGED)
+    assert changed.payload["reason"] == "categories_merged"
+    assert changed.payload["months"] == []  # every month: the activity moved too

@@ -91,7 +91,10 @@ async def test_the_base_currency_balance_says_which_rate_it_used_or_that_there_i
             "derivation": "INVERSE",
         },
     }
-    await home.run('mutation { budgetSettingsUpdate(input: {baseCurrency: "USD"}) { errors { message } } }')
+    await home.run(
+        'mutation($h: ID!) { budgetSettingsUpdate(input: {householdId: $h, baseCurrency: "USD"}) { errors { message } } }',
+        h=str(home.id),
+    )
     same = await home.run(BASE, id=str(account.id), asOf="2026-11-27")
     assert same["account"]["baseCurrencyBalance"]["amount"] == {"amount": "100.00", "currency": "USD"}
     assert same["account"]["baseCurrencyBalance"]["rate"]["derivation"] == "IDENTITY"

@@ -90,6 +90,11 @@ async def test_changes_any_field_and_records_before_and_after(runtime: Runtime) 
     assert changes["category_id"] == {"before": None, "after": str(food.id)}
     assert changes["tags"] == {"before": ["food"], "after": ["Food", "weekly"]}
     assert "payee" not in changes  # the same payee
+    assert event.payload["previous"] == {  # where it was, for consumers that recompute what it left
+        "date": "2026-11-01",
+        "amount": "-12.00",
+        "category_id": None,
+    }
     assert "paid by card" not in str(event.payload)
 
 
