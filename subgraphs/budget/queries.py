@@ -10,6 +10,7 @@ from subgraphs.budget.budgets.queries import budget_month, budget_months, budget
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
+from subgraphs.budget.ledger_queries import category_groups, payees, reconciliation_preview
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.recurring.queries import recurring_transactions, recurring_upcoming
 from subgraphs.budget.types import Account
@@ -99,5 +100,21 @@ class Query:
         description="The occurrences of the household's recurring transactions still to come from today (UTC) to "
         "`days` ahead, with their amounts, skipped ones included and marked, by date. Empty if the household is "
         "not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    category_groups = strawberry.field(
+        resolver=category_groups,
+        description="A household's category groups with their categories, by position; empty if it is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    payees = strawberry.field(
+        resolver=payees,
+        description="A household's payees by name, optionally those starting with a prefix; empty if it is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    reconciliation_preview = strawberry.field(
+        resolver=reconciliation_preview,
+        description="What reconciling an account against a statement would find (cleared balance, difference, the "
+        "transactions it would mark), changing nothing; null if the account is not yours.",
         permission_classes=[IsAuthenticated],
     )

@@ -63,10 +63,9 @@ from websockets.typing import Subprotocol
 
 from fincloud.auth import Role, SigningKey, load_or_create_signing_key
 from fincloud.constants import SERVICE_TOKEN_HEADER, SUBGRAPHS
-from fincloud.db import create_engine, make_sessionmaker
+from fincloud.db import create_engine
 from tests.conftest import TEST_SERVICE_TOKEN
 from tests.federation.conftest import Client, RunningStack
-from tests.subgraphs.budget.budgets.support import make_category
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 FEDERATION_ROOT_FIELDS = frozenset({"_entities", "_service"})
@@ -213,6 +212,10 @@ class Victim:
     audit_event_id: str = ""
     category_id: str = ""
     recurring_id: str = ""
+    category_group_id: str = ""
+    payee_id: str = ""
+    payee_alias_id: str = ""
+    reconciliation_id: str = ""
     email: str = ""
     invitation_token: str = ""
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
@@ -232,6 +235,10 @@ class Victim:
             self.audit_event_id,
             self.category_id,
             self.recurring_id,
+            self.category_group_id,
+            self.payee_id,
+            self.payee_alias_id,
+            self.reconciliation_id,
         )
         return frozenset(v for v in values if v)
 
@@ -252,6 +259,10 @@ class Victim:
             invitation_token=f"fci_{uuid.uuid4().hex}",
             category_id=new(),
             recurring_id=new(),
+            category_group_id=new(),
+            payee_id=new(),
+            payee_alias_id=new(),
+            reconciliation_id=new(),
         )
 
 
@@ -660,6 +671,213 @@ ATTACKS: dict[str, list[Attack]] = {
     ],
 }
 
+NOBODY = "00000000-0000-4000-8000-000000000000"
+"""An id that names nothing, for the second id of an attack whose first is Alice's."""
+TRANSACTION = "id amount { amount } payee memo notes tags status category { id name } normalizedPayee { id name }"
+MUTATION_ERRORS = "errors { __typename message }"
+
+
+def _mutation(name: str, payload: str) -> str:
+    input_type = f"{name[0].upper()}{name[1:]}Input"
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {payload} {MUTATION_ERRORS} }} }}"
+
+
+def _ledger_attack(name: str, payload: str, input_: Callable[[Victim], dict[str, Any]]) -> Attack:
+    return Attack(_mutation(name, payload), Refused.NOT_FOUND, lambda v: {"input": input_(v)})
+
+
+LEDGER_ATTACKS: dict[str, list[Attack]] = {
+    "Query.categoryGroups": [
+        Attack(
+            f"""query($h: ID) {{ categoryGroups(householdId: $h, includeArchived: true) {{
+                 edges {{ node {{ id name categories(includeArchived: true) {{ id name }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack("query { categoryGroups { edges { node { id name categories { id } } } } }", Refused.OWN_ONLY),
+    ],
+    "Query.payees": [
+        Attack(
+            f"""query($h: ID) {{ payees(householdId: $h) {{
+                 edges {{ node {{ id name aliases {{ id alias }} defaultCategory {{ id }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack('query { payees(prefix: "Alice") { edges { node { id name } } } }', Refused.OWN_ONLY),
+    ],
+    "Query.reconciliationPreview": [
+        Attack(
+            f"""query($a: ID!) {{ reconciliationPreview(accountId: $a, statementDate: "2026-11-30",
+                 statementBalance: "1.00") {{ accountId clearedBalance {{ amount }} difference {{ amount }}
+                 toReconcileCount transactions {{ edges {{ node {{ {TRANSACTION} }} }} }} }} }}""",
+            Refused.NULL,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Mutation.accountUpdate": [
+        _ledger_attack("accountUpdate", "account { id name }", lambda v: {"id": v.account_id, "name": "Planted"})
+    ],
+    "Mutation.accountArchive": [
+        _ledger_attack("accountArchive", "account { id archived }", lambda v: {"id": v.account_id})
+    ],
+    "Mutation.accountUnarchive": [
+        _ledger_attack("accountUnarchive", "account { id archived }", lambda v: {"id": v.account_id})
+    ],
+    "Mutation.accountRemove": [
+        _ledger_attack(
+            "accountRemove", "removedAccountId transactionsDeleted counterpartsKept", lambda v: {"id": v.account_id}
+        )
+    ],
+    "Mutation.transactionUpdate": [
+        _ledger_attack(
+            "transactionUpdate", f"transaction {{ {TRANSACTION} }}", lambda v: {"id": v.transaction_id, "memo": "x"}
+        ),
+        _ledger_attack(
+            "transactionUpdate",
+            f"transaction {{ {TRANSACTION} }} counterpart {{ id }}",
+            lambda v: {"id": v.transaction_id, "accountId": v.account_id, "categoryId": v.category_id},
+        ),
+        _ledger_attack(
+            "transactionUpdate",
+            f"transaction {{ {TRANSACTION} }}",
+            lambda v: {
+                "id": v.transaction_id,
+                "splits": [{"amount": "-200.00", "categoryId": v.category_id}, {"amount": "-71.89"}],
+            },
+        ),
+    ],
+    "Mutation.transactionDelete": [
+        _ledger_attack("transactionDelete", "deletedIds", lambda v: {"id": v.transaction_id, "unlockReconciled": True})
+    ],
+    "Mutation.transferCreate": [
+        _ledger_attack(
+            "transferCreate",
+            "fromTransaction { id } toTransaction { id }",
+            lambda v: {"fromAccountId": v.account_id, "toAccountId": NOBODY, "date": "2026-11-28", "amount": "1"},
+        ),
+        _ledger_attack(
+            "transferCreate",
+            "fromTransaction { id } toTransaction { id }",
+            lambda v: {"fromAccountId": NOBODY, "toAccountId": v.account_id, "date": "2026-11-28", "amount": "1"},
+        ),
+    ],
+    "Mutation.reconciliationFinish": [
+        _ledger_attack(
+            "reconciliationFinish",
+            "reconciliation { id } reconciledCount adjustment { id }",
+            lambda v: {
+                "accountId": v.account_id,
+                "statementDate": "2026-11-30",
+                "statementBalance": "0.00",
+                "createAdjustment": True,
+            },
+        )
+    ],
+    "Mutation.payeeUpdate": [
+        _ledger_attack("payeeUpdate", "payee { id name }", lambda v: {"id": v.payee_id, "name": "Planted"}),
+        _ledger_attack(
+            "payeeUpdate", "payee { id name }", lambda v: {"id": NOBODY, "defaultCategoryId": v.category_id}
+        ),
+    ],
+    "Mutation.payeeMerge": [
+        _ledger_attack(
+            "payeeMerge",
+            "payee { id name } transactionsMoved",
+            lambda v: {"sourceIds": [v.payee_id], "targetId": NOBODY},
+        ),
+        _ledger_attack(
+            "payeeMerge",
+            "payee { id name } transactionsMoved",
+            lambda v: {"sourceIds": [NOBODY], "targetId": v.payee_id},
+        ),
+    ],
+    "Mutation.payeeAliasAdd": [
+        _ledger_attack(
+            "payeeAliasAdd", "alias { id } payee { id name }", lambda v: {"payeeId": v.payee_id, "alias": "Planted"}
+        )
+    ],
+    "Mutation.payeeAliasRemove": [
+        _ledger_attack("payeeAliasRemove", "payee { id name }", lambda v: {"id": v.payee_alias_id})
+    ],
+    "Mutation.categoryGroupCreate": [
+        _ledger_attack(
+            "categoryGroupCreate",
+            "group { id }",
+            lambda v: {"householdId": v.household_id, "name": "Planted", "kind": "EXPENSE"},
+        )
+    ],
+    "Mutation.categoryGroupUpdate": [
+        _ledger_attack(
+            "categoryGroupUpdate", "group { id name }", lambda v: {"id": v.category_group_id, "name": "Planted"}
+        )
+    ],
+    "Mutation.categoryCreate": [
+        _ledger_attack(
+            "categoryCreate", "category { id }", lambda v: {"groupId": v.category_group_id, "name": "Planted"}
+        )
+    ],
+    "Mutation.categoryUpdate": [
+        _ledger_attack("categoryUpdate", "category { id name }", lambda v: {"id": v.category_id, "hidden": True}),
+        _ledger_attack(
+            "categoryUpdate", "category { id name }", lambda v: {"id": NOBODY, "groupId": v.category_group_id}
+        ),
+    ],
+    "Mutation.categoryMerge": [
+        _ledger_attack(
+            "categoryMerge", "category { id } merged { id }", lambda v: {"sourceId": v.category_id, "targetId": NOBODY}
+        ),
+        _ledger_attack(
+            "categoryMerge", "category { id } merged { id }", lambda v: {"sourceId": NOBODY, "targetId": v.category_id}
+        ),
+    ],
+    "Subscription.accountBalanceChanged": [
+        Attack(
+            """subscription($h: ID) { accountBalanceChanged(householdId: $h) {
+                 id householdId name balance { amount } transactions { edges { node { id payee } } } } }""",
+            Refused.NO_EVENT,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack("subscription { accountBalanceChanged { id householdId name balance { amount } } }", Refused.NO_EVENT),
+    ],
+}
+"""The ledger's operations: each one with Alice's ids in every ID argument it takes."""
+ATTACKS.update(LEDGER_ATTACKS)
+ATTACKS["Mutation.budgetSettingsUpdate"].append(
+    _ledger_attack(
+        "budgetSettingsUpdate",
+        "settings { householdId currency }",
+        lambda v: {"householdId": v.household_id, "baseCurrency": "USD"},
+    )
+)
+ATTACKS["Mutation.transactionCreate"].extend(
+    [
+        Attack(
+            ATTACKS["Mutation.transactionCreate"][0].document,
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "accountId": v.account_id,
+                    "date": "2026-11-28",
+                    "amount": "-1.00",
+                    "categoryId": v.category_id,
+                }
+            },
+        ),
+        Attack(
+            ATTACKS["Mutation.transactionCreate"][0].document,
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "accountId": v.account_id,
+                    "date": "2026-11-28",
+                    "amount": "-2.00",
+                    "splits": [{"amount": "-1.00", "categoryId": v.category_id}, {"amount": "-1.00"}],
+                }
+            },
+        ),
+    ]
+)
+
 PUBLIC: dict[str, str] = {
     "Mutation.register": "creates a new user with a new household; reaches no existing data",
     "Mutation.login": "needs the user's password; throttled per account and per address in identity",
@@ -851,6 +1069,41 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
 """Every mutation, tried with a viewer's token on Alice's household: all refused with a typed error. (A viewer
 may still leave the household: ``memberRemove`` with their own id.)"""
 
+VIEWER_READS.update(
+    {
+        "Query.categoryGroups": ViewerRead(
+            "query($h: ID) { categoryGroups(householdId: $h) { edges { node { id categories { id } } } } }",
+            lambda v: {"h": v.household_id},
+            sees=lambda v: v.category_id,
+        ),
+        "Query.payees": ViewerRead(
+            "query($h: ID) { payees(householdId: $h) { edges { node { id aliases { id } } } } }",
+            lambda v: {"h": v.household_id},
+            sees=lambda v: v.payee_alias_id,
+        ),
+        "Query.reconciliationPreview": ViewerRead(
+            """query($a: ID!) { reconciliationPreview(accountId: $a, statementDate: "2026-11-30",
+                 statementBalance: "1.00") { accountId toReconcileCount } }""",
+            lambda v: {"a": v.account_id},
+            sees=lambda v: v.account_id,
+        ),
+        "Subscription.accountBalanceChanged": ViewerRead(
+            "subscription { accountBalanceChanged { id balance { amount } } }", sees=lambda v: v.account_id
+        ),
+    }
+)
+VIEWER_WRITES.update(
+    {coordinate: attacks for coordinate, attacks in LEDGER_ATTACKS.items() if coordinate.startswith("Mutation.")}
+)
+VIEWER_WRITES["Mutation.categoryGroupCreate"] = [
+    *LEDGER_ATTACKS["Mutation.categoryGroupCreate"],
+    Attack(
+        _mutation("categoryGroupCreate", "group { id }"),
+        Refused.USER_ERROR,
+        lambda v: {"input": {"name": "Default", "kind": "EXPENSE"}},
+    ),
+]
+
 SELF_ONLY: dict[str, str] = {
     "Mutation.emailVerifyRequest": "mails the caller's own address",
     "Mutation.passwordChange": "changes the caller's own password, given the current one",
@@ -955,7 +1208,7 @@ def test_a_new_field_without_an_attack_fails_the_coverage_test() -> None:
     """The coverage test, tested: a schema that grows a query, an entity and an id in an input is refused."""
     growth = """
         extend type Query { budgetSecret(id: ID!): String }
-        extend input TransactionCreateInput { categoryId: ID }
+        extend input TransactionCreateInput { plantedAccountId: ID }
         type Budget @key(fields: "id") { id: ID! lines(categoryId: ID): [String!]! }
     """
     supergraph = Sdl((SCHEMA_DIR / "supergraph.graphql").read_text() + growth)
@@ -963,7 +1216,9 @@ def test_a_new_field_without_an_attack_fails_the_coverage_test() -> None:
     subgraphs["budget"] = Sdl((SCHEMA_DIR / "budget.graphql").read_text() + growth)
     problems = "\n".join(coverage_problems(supergraph, subgraphs))
     assert "Query.budgetSecret has no attack" in problems
-    assert "Mutation.transactionCreate: no attack passes another household's id in ['input.categoryId']" in problems
+    assert (
+        "Mutation.transactionCreate: no attack passes another household's id in ['input.plantedAccountId']" in problems
+    )
     assert "entity budget:Budget has no _entities attack" in problems
     assert "Budget.lines takes an ID" in problems
 
@@ -1310,10 +1565,12 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         portfolio_id = await create(
             alice, "portfolioCreate", "portfolio", name=secret("Aliceport"), baseCurrency="EUR", accountId=account_id
         )
-        # Categories have no GraphQL API of their own yet: Alice's is made straight in the database.
-        async with make_sessionmaker(engine)() as session:
-            category = await make_category(session, household_id=uuid.UUID(household_id), name=secret("Alicecat"))
-        category_id = str(category.id)
+        category_group_id = await create(
+            alice, "categoryGroupCreate", "group", name=secret("Alicegroup"), kind="EXPENSE"
+        )
+        category_id = await create(
+            alice, "categoryCreate", "category", groupId=category_group_id, name=secret("Alicecat")
+        )
         budgeted = await alice.run(
             """mutation($input: BudgetSetInput!) { budgetSet(input: $input) { errors { message } } }""",
             input={"categoryId": category_id, "month": "2026-11", "amount": ALICE_BUDGET},
@@ -1342,6 +1599,25 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             },
         )
         assert fx_override["fxRateOverrideSet"]["errors"] == []
+        # Her ledger: her transaction's payee with an alias, and a reconciled statement.
+        payee = await alice.run(
+            "query($id: ID!) { account(id: $id) { transactions { nodes { normalizedPayee { id } } } } }",
+            id=account_id,
+        )
+        payee_id = payee["account"]["transactions"]["nodes"][0]["normalizedPayee"]["id"]
+        alias = await alice.run(
+            """mutation($input: PayeeAliasAddInput!) { payeeAliasAdd(input: $input) { alias { id } errors { message } } }""",
+            input={"payeeId": payee_id, "alias": secret("Alicealias")},
+        )
+        assert alias["payeeAliasAdd"]["errors"] == []
+        reconciliation_id = await create(
+            alice,
+            "reconciliationFinish",
+            "reconciliation",
+            accountId=account_id,
+            statementDate="2026-11-27",
+            statementBalance="7047.64",
+        )
         key = await alice.run(
             """mutation($input: ApiKeyCreateInput!) {
                  apiKeyCreate(input: $input) { apiKey { id prefix } secret errors { message } } }""",
@@ -1384,11 +1660,16 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             recurring_id=recurring_id,
             email=registered.email,
             invitation_token=stolen,
+            category_group_id=category_group_id,
+            payee_id=payee_id,
+            payee_alias_id=alias["payeeAliasAdd"]["alias"]["id"],
+            reconciliation_id=reconciliation_id,
             secrets=frozenset(
                 {
                     marker,
                     "7319.53",
                     "271.89",
+                    "7047.64",
                     key["apiKeyCreate"]["apiKey"]["prefix"],
                     key["apiKeyCreate"]["secret"],
                     read_key["apiKeyCreate"]["apiKey"]["prefix"],
@@ -1989,3 +2270,99 @@ async def test_a_subscription_ends_when_its_token_expires(scene: Scene) -> None:
     after = socket.log[expired:]
     delivered = [m for m in after if m["type"] == "next" and (m["payload"].get("data") or {}).get("transactionCreated")]
     assert not delivered, f"an expired token still hears events: {delivered}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7. The ledger's live balances.
+
+
+@pytest.mark.parametrize("entry", ["router", "budget subgraph"])
+async def test_balance_subscriptions_never_deliver_another_households_accounts(scene: Scene, entry: str) -> None:
+    mallory = scene.mallory
+    params: dict[str, Any]
+    if entry == "router":
+        url, params = scene.stack.router_url, {"authorization": f"Bearer {mallory.client.token}"}
+    else:  # as a compromised network path would: the service credential and Mallory's own valid token
+        url = scene.stack.subgraph_url("budget")
+        params = {"serviceToken": TEST_SERVICE_TOKEN, "token": mallory.client.token}
+    attacks = ATTACKS["Subscription.accountBalanceChanged"]
+    alice_socket = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {scene.alice.token}"})
+    eavesdropper = await Socket.open(url, params)
+    try:
+        await alice_socket.subscribe("alice", attacks[1].document)
+        for index, attack in enumerate(attacks):
+            await eavesdropper.subscribe(f"attack{index}", attack.document, attack.variables(scene.victim))
+        await eavesdropper.subscribe("probe", attacks[1].document)
+        await until_heard(eavesdropper, "probe", lambda: scene.probe_transaction(mallory.client, mallory.account_id))
+        await until_heard(alice_socket, "alice", lambda: scene.probe_transaction(scene.alice, scene.victim.account_id))
+
+        await create(
+            scene.alice,
+            "transactionCreate",
+            "transaction",
+            accountId=scene.victim.account_id,
+            date="2026-11-28",
+            amount="-13.37",
+            payee=f"Alicepayee-live-{uuid.uuid4().hex[:8]}",
+        )
+        deadline = time.monotonic() + 10
+        while "-13.37" not in json.dumps(alice_socket.log) and time.monotonic() < deadline:
+            await alice_socket.drain(0.2)
+        assert "-13.37" not in json.dumps(alice_socket.log[:1]), "the probe already carried the new balance"
+        assert any(
+            m.get("id") == "alice" and scene.victim.account_id in json.dumps(m) for m in alice_socket.log[-3:]
+        ), "Alice did not hear her own balance change"
+        await eavesdropper.drain(1.5)
+        await until_heard(eavesdropper, "probe", lambda: scene.probe_transaction(mallory.client, mallory.account_id))
+    finally:
+        await alice_socket.close()
+        await eavesdropper.close()
+    heard = json.dumps(eavesdropper.log)
+    assert scene.victim.account_id not in heard, f"Mallory heard Alice's account: {heard[:2000]}"
+    assert_no_leak(heard, scene.victim)
+    assert not [m for m in eavesdropper.log if m.get("id") == "attack0" and m["type"] == "next"], heard[:2000]
+    await scene.ledger.settle()
+
+
+@pytest.mark.parametrize("index", range(len(ATTACKS["Subscription.accountBalanceChanged"])))
+async def test_anonymous_balance_subscriptions_are_refused(scene: Scene, index: int) -> None:
+    attack = ATTACKS["Subscription.accountBalanceChanged"][index]
+    assert await refused_subscription(scene.stack.router_url, {}, attack.document, attack.variables(scene.victim))
+
+
+async def test_a_viewer_hears_the_households_balances(scene: Scene) -> None:
+    read = VIEWER_READS["Subscription.accountBalanceChanged"]
+    assert read.sees is not None
+    socket = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {scene.vic.token}"})
+    try:
+        await socket.subscribe("vic", read.document)
+        await until_heard(socket, "vic", lambda: scene.probe_transaction(scene.alice, scene.victim.account_id))
+        assert read.sees(scene.victim) in json.dumps(socket.log)
+    finally:
+        await socket.close()
+    await scene.ledger.settle()
+
+
+async def test_a_balance_subscription_ends_when_its_token_expires(scene: Scene) -> None:
+    mallory = scene.mallory
+    short = scene.key.issue(
+        user_id=uuid.UUID(mallory.user_id),
+        households=[(uuid.UUID(mallory.household_id), Role.OWNER)],
+        ttl=timedelta(seconds=4),
+    )
+    socket = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {short}"})
+    try:
+        await socket.subscribe("short", ATTACKS["Subscription.accountBalanceChanged"][1].document)
+        await until_heard(socket, "short", lambda: scene.probe_transaction(mallory.client, mallory.account_id))
+        await asyncio.sleep(max(0.0, _claims(short)["exp"] - time.time()) + 1)
+        expired = len(socket.log)
+        await scene.probe_transaction(mallory.client, mallory.account_id)
+        with contextlib.suppress(websockets.ConnectionClosed):  # closing is one way to end it
+            await socket.drain(3)
+    finally:
+        await socket.close()
+    after = socket.log[expired:]
+    delivered = [
+        m for m in after if m["type"] == "next" and (m["payload"].get("data") or {}).get("accountBalanceChanged")
+    ]
+    assert not delivered, f"an expired token still hears balances: {delivered}"

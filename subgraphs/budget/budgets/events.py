@@ -26,7 +26,8 @@ async def write_budget_changed(
 ) -> Event:
     """Record, in the caller's transaction, that the household's figures changed from the earliest of ``months``
     on (later months follow through rollover and "to be budgeted"); no months means every month (a setting
-    changed). ``reason``: ``amount_set``, ``month_copied``, ``settings_changed`` or ``transaction``."""
+    changed). ``reason``: ``amount_set``, ``month_copied``, ``settings_changed``, ``transaction`` or
+    ``categories_merged``."""
     return await write_event(
         session,
         outbox,

@@ -245,7 +245,9 @@ class BudgetChangedEvent:
         "budgeted'. Empty when a setting changed every month."
     )
     category_ids: list[strawberry.ID] = strawberry.field(description="The categories concerned, when known.")
-    reason: str = strawberry.field(description="`amount_set`, `month_copied`, `settings_changed` or `transaction`.")
+    reason: str = strawberry.field(
+        description="`amount_set`, `month_copied`, `settings_changed`, `transaction` or `categories_merged`."
+    )
 
     @strawberry.field(
         description="The figures as they are now, of the months in `months` (from the first to the last, at most "
