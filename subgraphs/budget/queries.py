@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
 from subgraphs.budget.budgets.queries import budget_month, budget_months, budget_settings
+from subgraphs.budget.categorisation.queries import categorisation_settings, rules
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
@@ -116,5 +117,16 @@ class Query:
         resolver=reconciliation_preview,
         description="What reconciling an account against a statement would find (cleared balance, difference, the "
         "transactions it would mark), changing nothing; null if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    rules = strawberry.field(
+        resolver=rules,
+        description="A household's categorisation rules in priority order (first applies first). Empty if the "
+        "household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    categorisation_settings = strawberry.field(
+        resolver=categorisation_settings,
+        description="A household's automatic categorisation settings; null if the household is not yours.",
         permission_classes=[IsAuthenticated],
     )

@@ -13,10 +13,12 @@ from subgraphs.budget.mutations.account_update import account_update
 from subgraphs.budget.mutations.budget_copy_month import budget_copy_month
 from subgraphs.budget.mutations.budget_set import budget_set
 from subgraphs.budget.mutations.budget_settings_update import budget_settings_update
+from subgraphs.budget.mutations.categorisation_settings_update import categorisation_settings_update
 from subgraphs.budget.mutations.category_create import category_create
 from subgraphs.budget.mutations.category_group_create import category_group_create
 from subgraphs.budget.mutations.category_group_update import category_group_update
 from subgraphs.budget.mutations.category_merge import category_merge
+from subgraphs.budget.mutations.category_suggestion_accept import category_suggestion_accept
 from subgraphs.budget.mutations.category_update import category_update
 from subgraphs.budget.mutations.fx_rate_override_delete import fx_rate_override_delete
 from subgraphs.budget.mutations.fx_rate_override_set import fx_rate_override_set
@@ -30,6 +32,11 @@ from subgraphs.budget.mutations.recurring_delete import recurring_delete
 from subgraphs.budget.mutations.recurring_skip_next import recurring_skip_next
 from subgraphs.budget.mutations.recurring_unskip import recurring_unskip
 from subgraphs.budget.mutations.recurring_update import recurring_update
+from subgraphs.budget.mutations.rule_create import rule_create
+from subgraphs.budget.mutations.rule_delete import rule_delete
+from subgraphs.budget.mutations.rule_reorder import rule_reorder
+from subgraphs.budget.mutations.rule_update import rule_update
+from subgraphs.budget.mutations.rules_apply import rules_apply
 from subgraphs.budget.mutations.transaction_create import transaction_create
 from subgraphs.budget.mutations.transaction_delete import transaction_delete
 from subgraphs.budget.mutations.transaction_update import transaction_update
@@ -194,6 +201,43 @@ class Mutation:
         resolver=category_merge,
         description="Merge a category into another: its transactions and split parts move, then it is archived (owners "
         "and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+
+    rule_create = strawberry.mutation(
+        resolver=rule_create,
+        description="Add a categorisation rule, last in priority (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    rule_update = strawberry.mutation(
+        resolver=rule_update,
+        description="Change a categorisation rule (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    rule_delete = strawberry.mutation(
+        resolver=rule_delete,
+        description="Delete a categorisation rule; what it categorised stays categorised (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    rule_reorder = strawberry.mutation(
+        resolver=rule_reorder,
+        description="Set the priority order of a household's rules (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    rules_apply = strawberry.mutation(
+        resolver=rules_apply,
+        description="Run a household's rules again over a date range, or see what that would change with "
+        "`dryRun` (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    category_suggestion_accept = strawberry.mutation(
+        resolver=category_suggestion_accept,
+        description="Give a transaction its suggested category (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    categorisation_settings_update = strawberry.mutation(
+        resolver=categorisation_settings_update,
+        description="Change when learned suggestions are applied without asking (owners and editors).",
         permission_classes=[IsAuthenticated],
     )
 

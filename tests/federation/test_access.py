@@ -219,6 +219,8 @@ class Victim:
     email: str = ""
     invitation_token: str = ""
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
+    rule_id: str = ""
+    """Alice's categorisation rule, which gives ``category_id``."""
     cursors: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()
 
@@ -239,6 +241,7 @@ class Victim:
             self.payee_id,
             self.payee_alias_id,
             self.reconciliation_id,
+            self.rule_id,
         )
         return frozenset(v for v in values if v)
 
@@ -263,6 +266,7 @@ class Victim:
             payee_id=new(),
             payee_alias_id=new(),
             reconciliation_id=new(),
+            rule_id=new(),
         )
 
 
@@ -328,6 +332,24 @@ ALICE_BUDGET = "4321.09"
 """What Alice budgets for her category in 2026-11."""
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
+
+RULE = "id householdId name position setCategoryId setPayee addTags conditions { field operator value accountIds }"
+RULE_CREATE = (
+    """mutation($input: RuleCreateInput!) { ruleCreate(input: $input) { rule { id } errors { __typename message } } }"""
+)
+RULE_REORDER = """mutation($input: RuleReorderInput!) {
+    ruleReorder(input: $input) { rules { id name } errors { __typename message } } }"""
+SETTINGS_UPDATE = """mutation($input: CategorisationSettingsUpdateInput!) {
+    categorisationSettingsUpdate(input: $input) { settings { householdId } errors { __typename message } } }"""
+
+
+def _rule_input(_: Victim) -> dict[str, Any]:
+    return {
+        "name": "Planted",
+        "conditions": [{"field": "PAYEE", "operator": "CONTAINS", "value": "x"}],
+        "addTags": ["x"],
+    }
+
 
 ATTACKS: dict[str, list[Attack]] = {
     "Query.me": [
@@ -655,6 +677,92 @@ ATTACKS: dict[str, list[Attack]] = {
             Refused.NO_EVENT,
             lambda v: {"h": v.household_id},
         )
+    ],
+    "Query.rules": [
+        Attack(
+            f"query($h: ID) {{ rules(householdId: $h) {{ edges {{ node {{ {RULE} }} }} {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack(f"query {{ rules {{ edges {{ node {{ {RULE} }} }} }} }}", Refused.OWN_ONLY),
+    ],
+    "Query.categorisationSettings": [
+        Attack(
+            "query($h: ID) { categorisationSettings(householdId: $h) { householdId autoApplyThreshold } }",
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        ),
+    ],
+    "Mutation.ruleCreate": [
+        Attack(RULE_CREATE, Refused.NOT_FOUND, lambda v: {"input": {**_rule_input(v), "householdId": v.household_id}}),
+        # In the attacker's own household, naming Alice's category, then Alice's account.
+        Attack(RULE_CREATE, Refused.NOT_FOUND, lambda v: {"input": {**_rule_input(v), "setCategoryId": v.category_id}}),
+        Attack(
+            RULE_CREATE,
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    **_rule_input(v),
+                    "conditions": [{"field": "ACCOUNT", "operator": "IS_ONE_OF", "accountIds": [v.account_id]}],
+                }
+            },
+        ),
+    ],
+    "Mutation.ruleUpdate": [
+        Attack(
+            """mutation($input: RuleUpdateInput!) { ruleUpdate(input: $input) {
+                    rule { id name } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "id": v.rule_id,
+                    "name": "Hijacked",
+                    "setCategoryId": v.category_id,
+                    "conditions": [{"field": "ACCOUNT", "operator": "IS_ONE_OF", "accountIds": [v.account_id]}],
+                }
+            },
+        ),
+    ],
+    "Mutation.ruleDelete": [
+        Attack(
+            """mutation($input: RuleDeleteInput!) { ruleDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.rule_id}},
+        ),
+    ],
+    "Mutation.ruleReorder": [
+        Attack(
+            RULE_REORDER,
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "ruleIds": [v.rule_id]}},
+        ),
+        Attack(RULE_REORDER, Refused.USER_ERROR, lambda v: {"input": {"ruleIds": [v.rule_id]}}),
+    ],
+    "Mutation.rulesApply": [
+        Attack(
+            """mutation($input: RulesApplyInput!) { rulesApply(input: $input) {
+                    result { examined changed changes { transactionId transaction { id payee } } }
+                    errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"householdId": v.household_id, "from": "2000-01-01", "to": "2100-01-01", "dryRun": False}
+            },
+        ),
+    ],
+    "Mutation.categorySuggestionAccept": [
+        Attack(
+            """mutation($input: CategorySuggestionAcceptInput!) { categorySuggestionAccept(input: $input) {
+                    transaction { id payee } suggestion { categoryId reason } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"transactionId": v.transaction_id, "categoryId": v.category_id}},
+        ),
+    ],
+    "Mutation.categorisationSettingsUpdate": [
+        Attack(
+            SETTINGS_UPDATE,
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "learningEnabled": False}},
+        ),
     ],
     "Subscription.transactionCreated": [
         Attack(
@@ -991,6 +1099,16 @@ VIEWER_READS: dict[str, ViewerRead] = {
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
+    "Query.rules": ViewerRead(
+        "query($h: ID) { rules(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.rule_id,
+    ),
+    "Query.categorisationSettings": ViewerRead(
+        "query($h: ID) { categorisationSettings(householdId: $h) { householdId } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
 }
 """A viewer of Alice's household reads what a member reads; API keys (owners, editors) and the audit log
 (owners) stay hidden from viewers."""
@@ -1052,6 +1170,19 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.apiKeyRevoke": ATTACKS["Mutation.apiKeyRevoke"],
+    "Mutation.ruleCreate": [
+        ATTACKS["Mutation.ruleCreate"][0],
+        Attack(RULE_CREATE, Refused.USER_ERROR, lambda v: {"input": _rule_input(v)}),
+    ],
+    "Mutation.ruleUpdate": ATTACKS["Mutation.ruleUpdate"],
+    "Mutation.ruleDelete": ATTACKS["Mutation.ruleDelete"],
+    "Mutation.ruleReorder": ATTACKS["Mutation.ruleReorder"],
+    "Mutation.rulesApply": ATTACKS["Mutation.rulesApply"],
+    "Mutation.categorySuggestionAccept": ATTACKS["Mutation.categorySuggestionAccept"],
+    "Mutation.categorisationSettingsUpdate": [
+        *ATTACKS["Mutation.categorisationSettingsUpdate"],
+        Attack(SETTINGS_UPDATE, Refused.USER_ERROR, lambda v: {"input": {"learningEnabled": False}}),
+    ],
     "Mutation.invitationCreate": [
         Attack(
             """mutation($input: InvitationCreateInput!) { invitationCreate(input: $input) { ok errors { __typename } } }""",
@@ -1618,6 +1749,17 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             statementDate="2026-11-27",
             statementBalance="7047.64",
         )
+        rule = await alice.run(
+            RULE_CREATE,
+            input={
+                "householdId": household_id,
+                "name": secret("Alicerule"),
+                "conditions": [{"field": "PAYEE", "operator": "CONTAINS", "value": secret("Alicepayee")}],
+                "setCategoryId": category_id,
+                "setPayee": secret("Alicerenamed"),
+            },
+        )
+        assert rule["ruleCreate"]["errors"] == []
         key = await alice.run(
             """mutation($input: ApiKeyCreateInput!) {
                  apiKeyCreate(input: $input) { apiKey { id prefix } secret errors { message } } }""",
@@ -1664,6 +1806,7 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             payee_id=payee_id,
             payee_alias_id=alias["payeeAliasAdd"]["alias"]["id"],
             reconciliation_id=reconciliation_id,
+            rule_id=rule["ruleCreate"]["rule"]["id"],
             secrets=frozenset(
                 {
                     marker,

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.budget.budgets import models as budgets_models  # noqa: F401  (budget amounts, crossings)
+from subgraphs.budget.categorisation import models as categorisation_models  # noqa: F401  (rules and settings)
 from subgraphs.budget.fx import models as fx_models  # noqa: F401  (puts fx_rates, overrides included, in Base)
 from subgraphs.budget.models import Base
 from subgraphs.budget.recurring import models as recurring_models  # noqa: F401  (schedules, occurrences)
