@@ -164,14 +164,14 @@ async def generate_household(
             )
     payee_rows = []
     brand_payees: list[tuple[uuid.UUID, str, uuid.UUID, float, float]] = []
-    for brand, category, low, high in BRANDS:
+    for brand, category, low_price, high_price in BRANDS:
         for city in rng.sample(CITIES, 24):
             name = f"{brand} {city}"
             payee_id = uuid.uuid4()
             made.payees[name] = payee_id
             key = " ".join(name.casefold().replace("'", " ").replace(".", " ").split())
             payee_rows.append((payee_id, household_id, name, key, made.categories[category], now))
-            brand_payees.append((payee_id, name, made.categories[category], float(low), float(high)))
+            brand_payees.append((payee_id, name, made.categories[category], float(low_price), float(high_price)))
     employers = [("ACME GmbH", "EUR"), ("Initech Inc.", "USD")]
     for name, _ in employers:
         payee_id = uuid.uuid4()
@@ -262,8 +262,8 @@ async def generate_household(
             made.transfers += 1
             continue
         account = rng.choices(expense_accounts, expense_weights)[0]
-        payee_id, name, category_id, low, high = rng.choice(brand_payees)
-        amount = _money(rng, low, high) * scale(account)
+        payee_id, name, category_id, cheapest, dearest = rng.choice(brand_payees)
+        amount = _money(rng, cheapest, dearest) * scale(account)
         amount = amount.quantize(Decimal("0.01"))
         if roll < 0.075:  # income: refunds, interest, side income
             add(account, day, amount, payee=(payee_id, name), category_id=rng.choice(income_categories))

@@ -295,12 +295,12 @@ _PARTS = """
 _KIND = "coalesce(c.kind, CASE WHEN p.amount > 0 THEN 'income' ELSE 'expense' END)"
 
 _PAIRS = """
-    SELECT DISTINCT t.currency, t.date
-      FROM budget.transactions t
-     WHERE t.household_id = :household AND t.date BETWEEN :since AND :until
-       AND t.transfer_id IS NULL AND t.currency <> :base
+    SELECT DISTINCT a.currency, t.date
+      FROM budget.accounts a JOIN budget.transactions t ON t.account_id = a.id
+     WHERE a.household_id = :household AND a.currency <> :base AND t.date BETWEEN :since AND :until
 """
-"""The (currency, date) pairs the period's non-transfer transactions need a rate for."""
+"""The (currency, date) pairs the period's transactions in other currencies need a rate for: one index range per
+account in another currency (``ix_transactions_account_date``), whatever the size of the rest of the ledger."""
 
 
 def _aggregate_sql(keys: Sequence[str], *, kind: Kind | None) -> str:
@@ -339,6 +339,12 @@ _RATE_TYPES = (
     bindparam("rate_dates", type_=ARRAY(Date)),
     bindparam("rate_values", type_=ARRAY(Numeric)),
 )
+
+
+async def _tune(session: AsyncSession) -> None:
+    """For the rest of this transaction: no JIT (compiling a report's aggregate costs more than it saves at these
+    sizes) and room for its hash tables in memory."""
+    await session.execute(text("SELECT set_config('jit', 'off', true), set_config('work_mem', '32MB', true)"))
 
 
 async def _resolve(
@@ -397,6 +403,7 @@ async def _aggregate(
     if kind is not None:
         params["kind"] = kind.value
     query = text(_aggregate_sql(keys, kind=kind)).bindparams(*_RATE_TYPES)
+    await _tune(session)
     rows = (await session.execute(query, params)).all()
     return base, rates, list(rows)
 
@@ -635,6 +642,7 @@ async def net_worth(
         )
     ).all()
     bucket = "date_trunc('month', t.date)::date" if grain is Grain.MONTH else "t.date"
+    await _tune(session)
     rows = await session.execute(
         text(_NET_WORTH.format(bucket=bucket)), {"household": household_id, "since": since, "until": until}
     )

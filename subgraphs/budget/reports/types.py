@@ -89,7 +89,7 @@ def _in_memory(
         position = (currency, on)
         start = next((i for i, item in enumerate(items) if _key_text(key(item)) > position), len(items))
     rows = list(items[start : start + limit + 1])
-    return to_connection(rows, limit=limit, node=node, cursor=lambda item: encode_cursor(*key(item)))  # type: ignore[no-any-return]
+    return to_connection(rows, limit=limit, node=node, cursor=lambda item: encode_cursor(*key(item)))
 
 
 def _key_text(key: tuple[str, dt.date]) -> tuple[str, str]:

@@ -1,12 +1,12 @@
 """The indexes search and reports read through, declared on budget's tables so autogenerate and readers see them.
 
-Created by migration ``budg0006_search`` (the trigram indexes only where the server has ``pg_trgm``)."""
+Created by migration ``budg0006_search``."""
 
 from __future__ import annotations
 
 from sqlalchemy import Index
 
-from subgraphs.budget.models import Payee, PayeeAlias, Transaction
+from subgraphs.budget.models import Transaction
 
 __all__ = ["INDEXES"]
 
@@ -19,18 +19,15 @@ INDEXES = (
         "ix_transactions_report",
         Transaction.household_id,
         Transaction.date,
-        postgresql_include=["account_id", "amount", "currency", "category_id", "payee_id", "is_split", "transfer_id"],
-    ),
-    Index(
-        "ix_payees_name_key_trgm",
-        Payee.name_key,
-        postgresql_using="gin",
-        postgresql_ops={"name_key": "gin_trgm_ops"},
-    ),
-    Index(
-        "ix_payee_aliases_alias_key_trgm",
-        PayeeAlias.alias_key,
-        postgresql_using="gin",
-        postgresql_ops={"alias_key": "gin_trgm_ops"},
+        postgresql_include=[
+            "id",
+            "account_id",
+            "amount",
+            "currency",
+            "category_id",
+            "payee_id",
+            "is_split",
+            "transfer_id",
+        ],
     ),
 )

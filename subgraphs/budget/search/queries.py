@@ -34,9 +34,9 @@ def _service_filter(given: TransactionFilter | None) -> service.SearchFilter:
         until=given.until,
         amount_min=given.amount_min,
         amount_max=given.amount_max,
-        direction=service.Direction(given.direction.value) if given.direction else None,
+        direction=service.Direction(str(given.direction.value)) if given.direction else None,
         tags=[tag.strip().lstrip("#").strip() for tag in given.tags or [] if tag.strip()],
-        statuses=[status.value for status in given.statuses or []],
+        statuses=[str(status.value) for status in given.statuses or []],
         transfers=given.transfers,
     )
 
@@ -64,7 +64,7 @@ async def transactions(
             session=info.context.session,
             household_id=household,
             wanted=_service_filter(filter),
-            sort=service.SearchSort(sort.value),
+            sort=service.SearchSort(str(sort.value)),
             limit=limit,
             after=after,
         )

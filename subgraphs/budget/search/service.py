@@ -2,13 +2,14 @@
 
 - **Text.** ``transactions.search_vector`` (kept by PostgreSQL, see migration ``budg0006_search``) holds the
   payee (weight A), tags (B), memo (C) and notes (D), lower-cased with accents dropped and split by the ``simple``
-  configuration, which stems nothing: payees in any language match as written. Every word of the query matches
-  as a prefix ("rew" finds "REWE"); all words must match.
-- **Fuzzy payees.** The query is also compared with the household's normalised payee names and aliases with
-  ``pg_trgm`` (trigram similarity, so "amzon" finds "Amazon"); a transaction of a payee that matches is found even
-  when no word matched. Without ``pg_trgm`` on the server, a payee matches when its name contains the query.
-- **Relevance** is the text rank (``ts_rank``: a payee match weighs more than a tag, a tag more than a memo) plus
-  the payee's similarity, rounded to 6 places so that it is exact in a cursor.
+  configuration, which stems nothing: payees in any language match as written. Every word of the query must
+  match: as a prefix of a word of the document ("rew" finds "REWE"), or by naming the payee fuzzily.
+- **Fuzzy payees.** Each word is also compared with the household's normalised payee names and aliases with
+  ``pg_trgm``'s ``strict_word_similarity`` ("amzon" finds "Amazon"). Without ``pg_trgm`` on the server, a word
+  names a payee when the payee's name contains it.
+- **Relevance** is the text rank of the words (``ts_rank``: a payee match weighs more than a tag, a tag more than
+  a memo or a note) plus the payee's mean similarity to them, rounded to 6 places so that it is exact in a
+  cursor.
 - **Pages** are keyset pages: the cursor holds the sort and the last row's sort key, ``(date, id)``,
   ``(amount, id)`` or ``(relevance, date, id)``, and the next page starts strictly after it, so paging never
   repeats or skips a row while rows are added, under any sort.
@@ -31,7 +32,6 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
-    Float,
     Numeric,
     String,
     Uuid,
@@ -39,7 +39,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     cast,
-    false,
     func,
     literal,
     not_,
@@ -47,12 +46,13 @@ from sqlalchemy import (
     select,
     text,
     tuple_,
+    type_coerce,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import Grouping
 
 from subgraphs.budget.models import Split, Transaction
-from subgraphs.budget.services.payees import payee_key
 
 __all__ = [
     "MAX_QUERY_LENGTH",
@@ -67,8 +67,10 @@ __all__ = [
 ]
 
 MAX_QUERY_LENGTH = 200
-MAX_FUZZY_PAYEES = 50
-"""The most similar payees a query is widened to."""
+MAX_WORDS = 10
+FUZZY_THRESHOLD = 0.4
+"""The least ``strict_word_similarity`` for a payee to match: "amzon" finds "Amazon" (0.44) and "trattria"
+"Trattoria Da Mario" (0.58), while "März" does not find "REWE Markt" (0.38)."""
 RELEVANCE_PLACES = 6
 
 
@@ -128,8 +130,8 @@ class SearchHit:
 class SearchPage:
     hits: list[SearchHit]
     has_next_page: bool
-    fuzzy_payees: dict[uuid.UUID, Decimal] = field(default_factory=dict)
-    """The payees the query was widened to, with their similarity."""
+    words: list[Word] = field(default_factory=list)
+    """The query's words, with the payees each was widened to."""
 
 
 def fold(value: str) -> str:
@@ -152,51 +154,91 @@ async def trigram_available(session: AsyncSession) -> bool:
     return _TRIGRAM[key]
 
 
-_TSQUERY = """
-    SELECT string_agg('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || ''':*', ' & ')
-      FROM unnest(to_tsvector('simple', budget.search_fold(:text)))
-"""
-"""The query's words as the document's lexemes, each a prefix, all required (NULL when it has no word)."""
+_WORDS = "SELECT lexeme FROM unnest(to_tsvector('simple', budget.search_fold(:text))) ORDER BY lexeme"
+"""The query's words, split and folded exactly as the documents were."""
 
 _FUZZY_TRIGRAM = """
-    SELECT payee_id, max(score) AS score FROM (
-        SELECT p.id AS payee_id, greatest(similarity(p.name_key, :key), word_similarity(:key, p.name_key)) AS score
-          FROM budget.payees p
-         WHERE p.household_id = :household AND (p.name_key % :key OR :key <% p.name_key)
+    SELECT word, payee_id, max(score) AS score FROM (
+        SELECT w.word, p.id AS payee_id, strict_word_similarity(w.word, p.name_key) AS score
+          FROM unnest(CAST(:words AS text[])) AS w(word), budget.payees p
+         WHERE p.household_id = :household
         UNION ALL
-        SELECT a.payee_id, greatest(similarity(a.alias_key, :key), word_similarity(:key, a.alias_key))
-          FROM budget.payee_aliases a
-         WHERE a.household_id = :household AND (a.alias_key % :key OR :key <% a.alias_key)
+        SELECT w.word, a.payee_id, strict_word_similarity(w.word, a.alias_key)
+          FROM unnest(CAST(:words AS text[])) AS w(word), budget.payee_aliases a
+         WHERE a.household_id = :household
     ) matches
-    GROUP BY payee_id ORDER BY score DESC, payee_id LIMIT :limit
+    WHERE score >= :threshold
+    GROUP BY word, payee_id
 """
+"""Per word, the household's payees whose name (or an alias) has a word similar to it. A household has hundreds
+or a few thousand payees: scoring them all is a millisecond or two, so no trigram index is needed."""
 
 _FUZZY_SUBSTRING = """
-    SELECT payee_id, max(score) AS score FROM (
-        SELECT p.id AS payee_id, length(:key)::real / length(p.name_key) AS score
-          FROM budget.payees p
-         WHERE p.household_id = :household AND strpos(p.name_key, :key) > 0
+    SELECT word, payee_id, max(score) AS score FROM (
+        SELECT w.word, p.id AS payee_id, length(w.word)::real / length(p.name_key) AS score
+          FROM unnest(CAST(:words AS text[])) AS w(word), budget.payees p
+         WHERE p.household_id = :household AND strpos(p.name_key, w.word) > 0
         UNION ALL
-        SELECT a.payee_id, length(:key)::real / length(a.alias_key)
-          FROM budget.payee_aliases a
-         WHERE a.household_id = :household AND strpos(a.alias_key, :key) > 0
+        SELECT w.word, a.payee_id, length(w.word)::real / length(a.alias_key)
+          FROM unnest(CAST(:words AS text[])) AS w(word), budget.payee_aliases a
+         WHERE a.household_id = :household AND strpos(a.alias_key, w.word) > 0
     ) matches
-    GROUP BY payee_id ORDER BY score DESC, payee_id LIMIT :limit
+    GROUP BY word, payee_id
 """
+"""Without ``pg_trgm``: per word, the payees whose normalised name contains it."""
 
 
-async def _text_terms(
-    *, session: AsyncSession, household_id: uuid.UUID, query: str
-) -> tuple[str | None, dict[uuid.UUID, Decimal]]:
-    """The prefix tsquery of ``query`` (``None`` without words) and the payees it fuzzily names."""
-    tsquery = await session.scalar(text(_TSQUERY), {"text": query})
-    key = payee_key(query)
-    payees: dict[uuid.UUID, Decimal] = {}
-    if key:
-        fuzzy = _FUZZY_TRIGRAM if await trigram_available(session) else _FUZZY_SUBSTRING
-        rows = await session.execute(text(fuzzy), {"household": household_id, "key": key, "limit": MAX_FUZZY_PAYEES})
-        payees = {payee_id: round(Decimal(str(score)), 4) for payee_id, score in rows.all()}
-    return tsquery, payees
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of the query: its prefix tsquery, and the payees similar to it with their similarity."""
+
+    lexeme: str
+    payees: dict[uuid.UUID, Decimal]
+
+    @property
+    def tsquery(self) -> str:
+        escaped = self.lexeme.replace("\\", "\\\\").replace("'", "''")
+        return f"'{escaped}':*"
+
+
+async def _words(*, session: AsyncSession, household_id: uuid.UUID, query: str) -> list[Word]:
+    """The words of ``query`` with the payees each one fuzzily names. Two queries, however many words."""
+    lexemes = list((await session.scalars(text(_WORDS), {"text": query})).all())
+    if len(lexemes) > MAX_WORDS:
+        raise SearchError(f"search for at most {MAX_WORDS} words at once", field="filter.text")
+    payees: dict[str, dict[uuid.UUID, Decimal]] = {lexeme: {} for lexeme in lexemes}
+    if lexemes:
+        params: dict[str, Any] = {"household": household_id, "words": lexemes}
+        if await trigram_available(session):
+            rows = await session.execute(text(_FUZZY_TRIGRAM), {**params, "threshold": FUZZY_THRESHOLD})
+        else:
+            rows = await session.execute(text(_FUZZY_SUBSTRING), params)
+        for word, payee_id, score in rows.all():
+            payees[word][payee_id] = round(Decimal(str(score)), 4)
+    return [Word(lexeme, payees[lexeme]) for lexeme in lexemes]
+
+
+def _text_match(words: Sequence[Word]) -> tuple[Any, Any]:
+    """``(condition, relevance)``: every word matches the document as a prefix or names the payee; relevance is the
+    text rank of the words plus the payee's mean similarity to them."""
+    t = Transaction
+    conditions: list[Any] = []
+    similarities: list[Any] = []
+    for position, word in enumerate(words):
+        matches: list[Any] = [t.search_vector.op("@@")(cast(literal(word.tsquery), TSQUERY))]
+        if word.payees:
+            ids = bindparam(f"fuzzy_ids_{position}", list(word.payees), type_=ARRAY(Uuid))
+            scores = bindparam(f"fuzzy_scores_{position}", list(word.payees.values()), type_=ARRAY(Numeric))
+            matches.append(t.payee_id == any_(ids))
+            # scores[array_position(ids, payee_id)]: this payee's similarity, NULL when it is not among them.
+            by_position = type_coerce(Grouping(cast(scores, ARRAY(Numeric))), ARRAY(Numeric))
+            similarities.append(func.coalesce(by_position[func.array_position(ids, t.payee_id)], 0))
+        conditions.append(or_(*matches))
+    any_word = cast(literal(" | ".join(word.tsquery for word in words)), TSQUERY)
+    relevance: Any = cast(func.ts_rank(t.search_vector, any_word), Numeric)
+    if similarities:
+        relevance = relevance + sum(similarities[1:], similarities[0]) / len(words)
+    return and_(*conditions), func.round(relevance, RELEVANCE_PLACES)
 
 
 def _conditions(household_id: uuid.UUID, wanted: SearchFilter) -> list[Any]:
@@ -313,25 +355,13 @@ async def search_transactions(
     t = Transaction
     conditions = _conditions(household_id, wanted)
     relevance: Any = literal(Decimal(0), Numeric)
-    fuzzy: dict[uuid.UUID, Decimal] = {}
-    text_query = (wanted.text or "").strip()
-    if text_query:
-        tsquery, fuzzy = await _text_terms(session=session, household_id=household_id, query=text_query)
-        matches: list[Any] = []
-        rank: Any = literal(0.0, Float)
-        if tsquery is not None:
-            query = cast(literal(tsquery), TSQUERY)
-            matches.append(t.search_vector.op("@@")(query))
-            rank = func.ts_rank(t.search_vector, query)
-        if fuzzy:
-            ids = bindparam("fuzzy_ids", list(fuzzy), type_=ARRAY(Uuid))
-            scores = bindparam("fuzzy_scores", list(fuzzy.values()), type_=ARRAY(Numeric))
-            matches.append(t.payee_id == any_(ids))
-            similarity = func.coalesce(scores[func.array_position(ids, t.payee_id)], 0)
-            relevance = func.round(cast(rank, Numeric) + similarity, RELEVANCE_PLACES)
-        else:
-            relevance = func.round(cast(rank, Numeric), RELEVANCE_PLACES)
-        conditions.append(or_(*matches) if matches else false())
+    words: list[Word] = []
+    if (wanted.text or "").strip():
+        words = await _words(session=session, household_id=household_id, query=(wanted.text or "").strip())
+        if not words:  # only punctuation: nothing can match
+            return SearchPage(hits=[], has_next_page=False)
+        condition, relevance = _text_match(words)
+        conditions.append(condition)
     keys, descending = _sort_keys(sort, relevance)
     if after is not None:
         values = _cursor_values(sort, after)
@@ -345,4 +375,4 @@ async def search_transactions(
     )
     rows = (await session.execute(query)).all()
     hits = [SearchHit(row, Decimal(score), _cursor(sort, row, Decimal(score))) for row, score in rows[:limit]]
-    return SearchPage(hits=hits, has_next_page=len(rows) > limit, fuzzy_payees=fuzzy)
+    return SearchPage(hits=hits, has_next_page=len(rows) > limit, words=words)

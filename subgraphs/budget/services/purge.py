@@ -8,8 +8,8 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.budget.fx import models as fx_models  # noqa: F401  (puts fx_rates, overrides included, in Base)
-from subgraphs.budget.search import models as search_models  # noqa: F401  (search and report indexes)
 from subgraphs.budget.models import Base
+from subgraphs.budget.search import models as search_models  # noqa: F401  (search and report indexes)
 
 
 async def purge_household(*, session: AsyncSession, household_id: uuid.UUID) -> int:

@@ -81,9 +81,6 @@ DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
-        CREATE INDEX IF NOT EXISTS ix_payees_name_key_trgm ON budget.payees USING gin (name_key gin_trgm_ops);
-        CREATE INDEX IF NOT EXISTS ix_payee_aliases_alias_key_trgm
-            ON budget.payee_aliases USING gin (alias_key gin_trgm_ops);
     ELSE
         RAISE NOTICE 'pg_trgm is not available on this server: fuzzy payee search falls back to substrings';
     END IF;
@@ -104,14 +101,12 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_transactions_household_amount ON budget.transactions (household_id, amount, id)")
     op.execute(
         "CREATE INDEX ix_transactions_report ON budget.transactions (household_id, date) "
-        "INCLUDE (account_id, amount, currency, category_id, payee_id, is_split, transfer_id)"
+        "INCLUDE (id, account_id, amount, currency, category_id, payee_id, is_split, transfer_id)"
     )
     op.execute(TRIGRAM)
 
 
 def downgrade() -> None:
-    op.execute("DROP INDEX IF EXISTS budget.ix_payee_aliases_alias_key_trgm")
-    op.execute("DROP INDEX IF EXISTS budget.ix_payees_name_key_trgm")
     op.execute("DROP INDEX IF EXISTS budget.ix_transactions_report")
     op.execute("DROP INDEX IF EXISTS budget.ix_transactions_household_amount")
     op.execute("DROP INDEX IF EXISTS budget.ix_transactions_search")

@@ -70,16 +70,16 @@ async def write_ledger(sessionmaker: async_sessionmaker[AsyncSession], household
                 data=NewAccount(name, kind, Money(opening, currency), opening_date=opening_date),
             )
             ledger.accounts[name] = account.id
-        for group_name, kind, names in (
+        for group_name, group_kind, names in (
             ("Income", "income", ["Salary"]),
             ("Food", "expense", ["Groceries", "Restaurants"]),
             ("Home", "expense", ["Household"]),
         ):
-            group = CategoryGroup(household_id=household_id, name=group_name, kind=kind)
+            group = CategoryGroup(household_id=household_id, name=group_name, kind=group_kind)
             session.add(group)
             await session.flush()
             for name in names:
-                category = Category(household_id=household_id, group_id=group.id, name=name, kind=kind)
+                category = Category(household_id=household_id, group_id=group.id, name=name, kind=group_kind)
                 session.add(category)
                 await session.flush()
                 ledger.categories[name] = category.id

@@ -327,5 +327,6 @@ async def test_a_report_takes_a_fixed_number_of_queries(runtime: Runtime, ledger
             h=str(ledger.household_id),
             **{"from": "2026-01-01", "to": "2026-12-31"},
         )
-    # Settings, the (currency, date) pairs, their rates, the aggregate: however many transactions and months.
-    assert len(statements) == 4, statements
+    # Settings, the (currency, date) pairs, their rates, the session tuning, the aggregate: however many
+    # transactions, months and currencies.
+    assert len(statements) == 5, statements
