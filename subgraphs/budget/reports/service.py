@@ -304,24 +304,33 @@ account in another currency (``ix_transactions_account_date``), whatever the siz
 
 
 def _aggregate_sql(keys: Sequence[str], *, kind: Kind | None) -> str:
-    """Sum the parts per ``keys`` (SQL expressions over ``p`` and ``c``) and currency: ``converted`` is the exact
-    sum of amount times rate (a base-currency amount counts as is), ``unconverted`` what had no rate."""
+    """Sum the parts per ``keys`` (SQL expressions over ``p`` and ``c``) and currency, in two steps: first per key,
+    currency and, for other currencies, date (one pass over the period's rows, in parallel); then each of those
+    few sums times its date's exact rate. ``converted`` is the exact sum of amount times rate (a base-currency
+    amount counts as is), ``unconverted`` what had no rate."""
     selected = ", ".join(f"{expression} AS k{i}" for i, expression in enumerate(keys))
-    grouped = ", ".join(str(i + 1) for i in range(len(keys) + 1))
+    names = ", ".join(f"k{i}" for i in range(len(keys)))
     where = f"WHERE {_KIND} = :kind" if kind is not None else ""
     # Only this module's constant fragments are interpolated; every value is a bound parameter.
     return f"""
-        SELECT {selected}, p.currency,
-               sum(CASE WHEN p.currency = :base THEN p.amount ELSE p.amount * r.rate END) AS converted,
-               sum(p.amount) FILTER (WHERE p.currency <> :base AND r.rate IS NULL) AS unconverted,
-               count(*) AS parts
-          FROM ({_PARTS}) p
-          LEFT JOIN budget.categories c ON c.id = p.category_id
+        WITH sums AS (
+            SELECT {selected}, p.currency,
+                   CASE WHEN p.currency = :base THEN NULL ELSE p.date END AS rate_date,
+                   sum(p.amount) AS amount, count(*) AS parts
+              FROM ({_PARTS}) p
+              LEFT JOIN budget.categories c ON c.id = p.category_id
+              {where}
+             GROUP BY {names}, p.currency, rate_date
+        )
+        SELECT {names}, s.currency,
+               sum(CASE WHEN s.rate_date IS NULL THEN s.amount ELSE s.amount * r.rate END) AS converted,
+               sum(s.amount) FILTER (WHERE s.rate_date IS NOT NULL AND r.rate IS NULL) AS unconverted,
+               sum(s.parts)::bigint AS parts
+          FROM sums s
           LEFT JOIN unnest(CAST(:rate_currencies AS varchar[]), CAST(:rate_dates AS date[]),
                            CAST(:rate_values AS numeric[])) AS r(currency, date, rate)
-                 ON r.currency = p.currency AND r.date = p.date
-          {where}
-         GROUP BY {grouped}
+                 ON r.currency = s.currency AND r.date = s.rate_date
+         GROUP BY {names}, s.currency
     """  # noqa: S608
 
 

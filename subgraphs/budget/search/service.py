@@ -250,14 +250,7 @@ def _conditions(household_id: uuid.UUID, wanted: SearchFilter) -> list[Any]:
         conditions.append(t.date >= wanted.since)
     if wanted.until is not None:
         conditions.append(t.date <= wanted.until)
-    if wanted.amount_min is not None:
-        conditions.append(func.abs(t.amount) >= wanted.amount_min)
-    if wanted.amount_max is not None:
-        conditions.append(func.abs(t.amount) <= wanted.amount_max)
-    if wanted.direction is Direction.IN:
-        conditions.append(t.amount > 0)
-    elif wanted.direction is Direction.OUT:
-        conditions.append(t.amount < 0)
+    conditions.extend(_amount_conditions(wanted))
     if wanted.tags:
         conditions.append(t.tags.contains(cast(list(wanted.tags), ARRAY(String(60)))))
     if wanted.statuses:
@@ -285,6 +278,27 @@ def _conditions(household_id: uuid.UUID, wanted: SearchFilter) -> list[Any]:
         )
         conditions.append(missing if wanted.uncategorised else not_(missing))
     return conditions
+
+
+def _amount_conditions(wanted: SearchFilter) -> list[Any]:
+    """The amount range (without sign) and direction as plain ranges of ``amount``, so that an index on it can
+    serve them: money in is ``[min, max]``, money out ``[-max, -min]``, either direction both."""
+    t = Transaction
+    low, high = wanted.amount_min, wanted.amount_max
+
+    def inflow() -> list[Any]:
+        return [t.amount > 0, *([t.amount >= low] if low else []), *([t.amount <= high] if high is not None else [])]
+
+    def outflow() -> list[Any]:
+        return [t.amount < 0, *([t.amount <= -low] if low else []), *([t.amount >= -high] if high is not None else [])]
+
+    if wanted.direction is Direction.IN:
+        return inflow()
+    if wanted.direction is Direction.OUT:
+        return outflow()
+    if low:
+        return [or_(and_(*inflow()), and_(*outflow()))]
+    return [t.amount.between(-high, high)] if high is not None else []
 
 
 def _sort_keys(sort: SearchSort, relevance: Any) -> tuple[list[Any], bool]:

@@ -1,11 +1,18 @@
-"""search and reports: a full-text document per transaction, trigram payee matching, report indexes
+"""search and reports: a full-text document per transaction, pg_trgm, report and sort indexes; split check fix
 
 ``transactions.search_vector`` is a stored generated column: PostgreSQL keeps it in step with payee, tags, memo and
 notes, folded (lower case, accents dropped) and split by the ``simple`` configuration, which stems nothing, so
-payees in any language match as written. A GIN index serves ``@@``. Fuzzy payee matching uses ``pg_trgm`` over the
-normalised payee names and aliases when the server offers the extension (every PostgreSQL build with contrib does;
-the embedded ``pgserver`` build does not, and search then matches payee names by substring instead, see
-docs/adr/0010). Written by hand: the column and indexes are declared in ``subgraphs/budget/models.py`` and
+payees in any language match as written. A GIN index serves ``@@``. Fuzzy payee matching scores the household's
+payee names with ``pg_trgm`` when the server offers the extension (every PostgreSQL build with contrib does; the
+embedded ``pgserver`` build does not, and search then matches payee names by substring, see docs/adr/0010).
+``ix_transactions_report`` covers every column the reports read, so a period is an index-only range scan;
+``ix_transactions_household_amount`` serves the amount sorts.
+
+Also replaces ``budget.check_split_sum()``: its single CASE over ``NEW.transaction_id`` / ``NEW.id`` failed with
+"record new has no field transaction_id" whenever both of its triggers fired in one session, so no split
+transaction could commit.
+
+Written by hand: the column and indexes are declared in ``subgraphs/budget/models.py`` and
 ``subgraphs/budget/search/models.py``.
 
 Revision ID: budg0006_search

@@ -189,6 +189,9 @@ async def test_filters(home: Household) -> None:
     assert await home.keys(filter={"from": "2026-03-03", "to": "2026-03-05"}) == ["salary", "amazon", "memo"]
     # Amounts compare without their sign, in each transaction's currency.
     assert await home.keys(filter={"amountMin": "20", "amountMax": "60"}) == ["pizza", "dinner", "amazon"]
+    assert await home.keys(filter={"amountMax": "5"}) == ["cafe"]
+    assert await home.keys(filter={"amountMin": "50", "direction": "OUT"}) == ["dinner", "rewe"]
+    assert await home.keys(filter={"amountMin": "50", "direction": "IN"}) == ["salary"]
     assert await home.keys(filter={"direction": "IN"}) == ["salary"]
     assert await home.keys(filter={"tags": ["gift"]}) == ["dinner", "amazon"]
     assert await home.keys(filter={"tags": ["#gift", "birthday"]}) == ["dinner"]
