@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench.ledger_data import END, generate_household  # noqa: E402
 from bench.run import SERVICE_TOKEN, machine, ports  # noqa: E402
 from fincloud.config import Settings  # noqa: E402
-from fincloud.devserver import Stack, start_stack  # noqa: E402
+from fincloud.devserver import DevError, Stack, start_stack  # noqa: E402
 from tests.conftest import create_database, drop_database  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -213,6 +213,21 @@ def summary(data: dict[str, Any]) -> str:
     return ""
 
 
+def start_with_retries(settings: Settings, attempts: int = 3) -> Stack:
+    """The stack, started; on a busy machine a subgraph may miss the start-up deadline, so try again."""
+    for attempt in range(1, attempts + 1):
+        stack = Stack()
+        try:
+            start_stack(settings, stack)
+            return stack
+        except DevError as exc:
+            stack.stop()
+            if attempt == attempts:
+                raise
+            print(f"start-up failed ({exc}); trying again", flush=True)
+    raise AssertionError("unreachable")
+
+
 async def write_data(database_url: str, household: str, transactions: int) -> dict[str, Any]:
     from fincloud.db import async_url
 
@@ -263,9 +278,8 @@ def main() -> int:
         SERVICE_TOKEN=SERVICE_TOKEN,
         **{f"{k.upper()}_PORT": v for k, v in port_map.items()},  # type: ignore[arg-type]
     )
-    stack = Stack()
+    stack = start_with_retries(settings)
     try:
-        start_stack(settings, stack)
         router = f"http://127.0.0.1:{port_map['router']}/graphql"
         with httpx.Client(timeout=30) as client:
             registered = client.post(
