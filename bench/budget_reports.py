@@ -267,7 +267,8 @@ def main() -> int:
         "load_before": os.getloadavg()[0],
     }
     server_url = os.environ.get("FINCLOUD_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    redis_url = os.environ.get("FINCLOUD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+    # Not run.py's database: the stack's worker takes every job queued in its database.
+    redis_url = os.environ.get("FINCLOUD_BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
     database_url = asyncio.run(create_database(server_url, "fincloud_bench_reports"))
     port_map = ports()
     settings = Settings(

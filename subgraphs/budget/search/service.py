@@ -366,6 +366,9 @@ async def search_transactions(
     """One page of the household's transactions matching ``wanted``, in ``sort`` order, after the cursor ``after``.
     ``SearchError`` for a bad filter or a cursor of another sort."""
     _check(wanted)
+    # A plan for this call's values: the driver prepares statements, and a generic plan cannot know how selective
+    # this household, period or word is.
+    await session.execute(text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)"))
     t = Transaction
     conditions = _conditions(household_id, wanted)
     relevance: Any = literal(Decimal(0), Numeric)

@@ -338,10 +338,10 @@ async def test_a_page_with_its_accounts_takes_a_fixed_number_of_queries(home: Ho
     with count_statements(runtime.engine) as statements:
         page = await home.search(first=50, filter={"text": "trattoria"})
     assert len(page["edges"]) == 2
-    # The text's lexemes, the fuzzy payees, the page, and one batched load of the accounts.
+    # The plan setting, the text's words, the fuzzy payees, the page, and one batched load of the accounts.
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 4, selects
+    assert len(selects) == 5, selects
     with count_statements(runtime.engine) as statements:
         page = await home.search(first=50)
     assert len(page["edges"]) == 7
-    assert len(statements) == 2, statements  # the page and the accounts
+    assert len(statements) == 3, statements  # the plan setting, the page and the accounts
