@@ -14,6 +14,8 @@ from subgraphs.budget.fx.types import Currency
 from subgraphs.budget.ledger_queries import category_groups, payees, reconciliation_preview
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.recurring.queries import recurring_transactions, recurring_upcoming
+from subgraphs.budget.reports import queries as reports
+from subgraphs.budget.search.queries import transactions
 from subgraphs.budget.types import Account
 
 
@@ -128,5 +130,41 @@ class Query:
     categorisation_settings = strawberry.field(
         resolver=categorisation_settings,
         description="A household's automatic categorisation settings; null if the household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    transactions = strawberry.field(
+        resolver=transactions,
+        description="Find a household's transactions: full-text search over payee, memo, notes and tags with "
+        "fuzzy payee matching, filters, and a sort, one page at a time. Empty if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    cash_flow = strawberry.field(
+        resolver=reports.cash_flow,
+        description="Income, expense and net per month over a period, in the household's base currency. Null if "
+        "`householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    spending_by_category = strawberry.field(
+        resolver=reports.spending_by_category,
+        description="Spending (or income) per category over a period, largest first, in the household's base "
+        "currency; split parts count under their own categories. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    spending_by_payee = strawberry.field(
+        resolver=reports.spending_by_payee,
+        description="Spending (or income) per payee over a period, largest first, in the household's base "
+        "currency. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    income_vs_expense = strawberry.field(
+        resolver=reports.income_vs_expense,
+        description="Income against expense over a period, with each category group's figure, in the household's "
+        "base currency. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    net_worth = strawberry.field(
+        resolver=reports.net_worth,
+        description="Net worth over time: every account's balance at each month's end (or each day), converted "
+        "into the household's base currency at that date. Null if `householdId` is not yours.",
         permission_classes=[IsAuthenticated],
     )

@@ -436,6 +436,42 @@ ATTACKS: dict[str, list[Attack]] = {
         ),
     ],
     "Query.currencies": [Attack("query { currencies { code name numericCode minorUnits } }", Refused.OWN_ONLY)],
+    "Query.transactions": [
+        Attack(
+            f"""query($h: ID!, $filter: TransactionFilter) {{ transactions(householdId: $h, filter: $filter)
+                 {{ edges {{ relevance node {{ id payee memo amount {{ amount }} account {{ id name }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            # Her ids everywhere an id goes (she has no category yet: her transaction's id stands in for one).
+            lambda v: {
+                "h": v.household_id,
+                "filter": {"text": "a", "accountIds": [v.account_id], "categoryIds": [v.transaction_id]},
+            },
+        ),
+        Attack(
+            f"""query($h: ID!) {{ transactions(householdId: $h, sort: RELEVANCE)
+                 {{ edges {{ node {{ id payee memo }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+    ],
+    **{
+        f"Query.{name}": [
+            Attack(
+                f"""query($h: ID!) {{ {name}(householdId: $h, from: "2026-01-01", to: "2026-12-31") {{
+                     householdId currency {selection}
+                     ratesUsed {{ edges {{ node {{ rate source householdId }} }} }} }} }}""",
+                Refused.NULL,
+                lambda v: {"h": v.household_id},
+            )
+        ]
+        for name, selection in {
+            "cashFlow": "months { month net { amount { amount } unconverted { amount currency } } }",
+            "spendingByCategory": "lines { id name amount { amount { amount } } } total { amount { amount } }",
+            "spendingByPayee": "lines { id name amount { amount { amount } } } total { amount { amount } }",
+            "incomeVsExpense": "income { amount { amount } } expense { amount { amount } } groups { name }",
+            "netWorth": "points { date netWorth { amount { amount } } }",
+        }.items()
+    },
     "Mutation.accountCreate": [
         Attack(
             """mutation($input: AccountCreateInput!) {
@@ -1096,6 +1132,26 @@ VIEWER_READS: dict[str, ViewerRead] = {
         lambda v: {"h": v.household_id},
         sees=lambda v: v.household_id,
     ),
+    "Query.transactions": ViewerRead(
+        "query($h: ID!) { transactions(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.transaction_id,
+    ),
+    # Alice spent 271.89 on 2026-11-27 from an account opened with 7319.53.
+    **{
+        f"Query.{name}": ViewerRead(
+            f'query($h: ID!) {{ {name}(householdId: $h, from: "2026-11-01", to: "2026-11-30") {{ {selection} }} }}',
+            lambda v: {"h": v.household_id},
+            sees=lambda _, figure=figure: figure,  # type: ignore[misc]
+        )
+        for name, selection, figure in (
+            ("cashFlow", "expense { amount { amount } }", "271.89"),
+            ("spendingByCategory", "total { amount { amount } }", "271.89"),
+            ("spendingByPayee", "lines { amount { amount { amount } } }", "271.89"),
+            ("incomeVsExpense", "expense { amount { amount } }", "271.89"),
+            ("netWorth", "points { netWorth { amount { amount } } }", "7047.64"),
+        )
+    },
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),

@@ -12,6 +12,7 @@ from subgraphs.budget.categorisation import models as categorisation_models  # n
 from subgraphs.budget.fx import models as fx_models  # noqa: F401  (puts fx_rates, overrides included, in Base)
 from subgraphs.budget.models import Base
 from subgraphs.budget.recurring import models as recurring_models  # noqa: F401  (schedules, occurrences)
+from subgraphs.budget.search import models as search_models  # noqa: F401  (search and report indexes)
 
 
 async def purge_household(*, session: AsyncSession, household_id: uuid.UUID) -> int:
