@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from functools import partial
 
 from aiodataloader import DataLoader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from subgraphs.budget.files.loaders import attachments_by_account_ids, attachments_by_transaction_ids
 from subgraphs.budget.models import Account, Transaction
 
 
@@ -19,6 +21,8 @@ class Loaders:
         self.account_by_id = DataLoader(self._accounts_by_id)
         self.transaction_by_id = DataLoader(self._transactions_by_id)
         self.posted_sum_by_account_id = DataLoader(self._posted_sums_by_account_id)
+        self.attachments_by_transaction_id = DataLoader(partial(attachments_by_transaction_ids, sessionmaker))
+        self.attachments_by_account_id = DataLoader(partial(attachments_by_account_ids, sessionmaker))
 
     async def _accounts_by_id(self, keys: Sequence[uuid.UUID]) -> list[Account | None]:
         async with self._sessionmaker() as session:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
 from subgraphs.budget.context import Context
+from subgraphs.budget.files.fields import export
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
 from subgraphs.budget.models import Account as AccountRow
@@ -60,6 +61,13 @@ class Query:
         resolver=fx_rates,
         description="Stored exchange rates between two currencies over a date range, newest first: published ones "
         "and the household's overrides. Empty if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+
+    export = strawberry.field(
+        resolver=export,
+        description="One export by id, with a new short-lived download link; null if it does not exist, was deleted "
+        "after its retention, or is not yours.",
         permission_classes=[IsAuthenticated],
     )
 

@@ -6,9 +6,12 @@ import strawberry
 
 from fincloud.graphql import IsAuthenticated, create_schema
 from subgraphs.budget.mutations.account_create import account_create
+from subgraphs.budget.mutations.attachment_create import attachment_create
+from subgraphs.budget.mutations.attachment_delete import attachment_delete
 from subgraphs.budget.mutations.fx_rate_override_delete import fx_rate_override_delete
 from subgraphs.budget.mutations.fx_rate_override_set import fx_rate_override_set
 from subgraphs.budget.mutations.transaction_create import transaction_create
+from subgraphs.budget.mutations.transactions_export import transactions_export
 from subgraphs.budget.queries import Query
 from subgraphs.budget.types import Account, Transaction
 
@@ -33,6 +36,23 @@ class Mutation:
     fx_rate_override_delete = strawberry.mutation(
         resolver=fx_rate_override_delete,
         description="Remove a household's exchange-rate override (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    transactions_export = strawberry.mutation(
+        resolver=transactions_export,
+        description="Export a household's transactions (filtered) as CSV or OFX to a file with a short-lived "
+        "download link (viewers too).",
+        permission_classes=[IsAuthenticated],
+    )
+    attachment_create = strawberry.mutation(
+        resolver=attachment_create,
+        description="Attach a document (receipt, invoice, statement) to a transaction or an account (owners and "
+        "editors); upload it as a GraphQL multipart request.",
+        permission_classes=[IsAuthenticated],
+    )
+    attachment_delete = strawberry.mutation(
+        resolver=attachment_delete,
+        description="Delete an attachment and its stored document (owners and editors).",
         permission_classes=[IsAuthenticated],
     )
 

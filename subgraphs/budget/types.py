@@ -13,6 +13,7 @@ from sqlalchemy import select
 from fincloud.graphql import Connection, IsAuthenticated, MoneyType, paginate, parse_id
 from fincloud.money import Money
 from subgraphs.budget.context import Context
+from subgraphs.budget.files.fields import account_attachments, transaction_attachments
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.models import Transaction as TransactionRow
 from subgraphs.budget.services.ledger import AccountKind
@@ -64,6 +65,12 @@ class Account:
         posted = await info.context.loaders.posted_sum_by_account_id.load(uuid.UUID(str(self.id)))
         return MoneyType.of(Money(self.opening_balance.amount + posted, self.currency))
 
+    attachments = strawberry.field(
+        resolver=account_attachments,
+        description="Documents attached to the account itself (statements, contracts), oldest first.",
+        permission_classes=[IsAuthenticated],
+    )
+
     @strawberry.field(description="Transactions on this account, newest first.", permission_classes=[IsAuthenticated])
     async def transactions(
         self,
@@ -111,6 +118,12 @@ class Transaction:
         if row is None or not info.context.viewer.can_read(row.household_id):
             return None
         return cls.from_row(row)
+
+    attachments = strawberry.field(
+        resolver=transaction_attachments,
+        description="Documents attached to the transaction (receipts, invoices), oldest first.",
+        permission_classes=[IsAuthenticated],
+    )
 
     @strawberry.field(description="The account it is recorded on.")
     async def account(self, info: strawberry.Info[Context, None]) -> Account | None:
