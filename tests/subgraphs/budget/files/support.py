@@ -6,10 +6,15 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlparse
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fincloud.constants import SERVICE_TOKEN_HEADER
 from fincloud.money import Money
+from fincloud.service import Runtime
+from subgraphs.budget.app import create_app
 from subgraphs.budget.models import Account, Category, CategoryGroup, Transaction
 from subgraphs.budget.services.ledger import (
     AccountKind,
@@ -123,3 +128,16 @@ async def make_ledger(session: AsyncSession, household_id: uuid.UUID) -> Ledger:
             ledger.transactions[leg].transfer_id = transfer_id
             ledger.transactions[leg].transfer_account_id = other.id
     return ledger
+
+
+async def download(runtime: Runtime, url: str) -> httpx.Response:
+    """GET a download link as a browser would: FinCloud's own links through the budget app (as the router passes
+    them on), presigned S3 URLs straight from the bucket."""
+    if url.startswith(runtime.settings.public_url + "/"):
+        app = create_app(runtime.settings)
+        app.state.runtime = runtime
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://budget") as client:
+            return await client.get(urlparse(url).path, headers={SERVICE_TOKEN_HEADER: runtime.settings.SERVICE_TOKEN})
+    async with httpx.AsyncClient() as client:
+        return await client.get(url)
