@@ -14,13 +14,13 @@ import unicodedata
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import filetype
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from fincloud.storage import ObjectStore
+from fincloud.uploads import describe_size
 from subgraphs.budget.files.models import Attachment, ObjectDeletion
 from subgraphs.budget.files.objects import attachment_key
 from subgraphs.budget.importers.format_csv import CsvImporter
@@ -31,15 +31,14 @@ __all__ = [
     "ACCEPTED_LABEL",
     "ACCEPTED_TYPES",
     "MAX_PER_OWNER",
-    "AsyncReadable",
     "AttachmentError",
     "AttachmentNotFoundError",
     "OwnerNotFoundError",
     "add_attachment",
     "delete_attachment",
     "detect_type",
-    "read_limited",
     "remove_objects_now",
+    "too_large",
 ]
 
 logger = logging.getLogger(__name__)
@@ -83,24 +82,8 @@ class AttachmentNotFoundError(LookupError):
     """No such attachment among the households the caller may change."""
 
 
-class AsyncReadable(Protocol):
-    async def read(self, size: int = -1) -> bytes: ...
-
-
-async def read_limited(file: AsyncReadable, *, max_bytes: int) -> bytes:
-    """The whole file, or ``AttachmentError`` as soon as it proves longer than ``max_bytes``."""
-    chunks: list[bytes] = []
-    total = 0
-    while chunk := await file.read(min(256 * 1024, max_bytes + 1 - total)):
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > max_bytes:
-            raise AttachmentError(f"the file is larger than the limit of {_size(max_bytes)}")
-    return b"".join(chunks)
-
-
-def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n} bytes"
+def too_large(max_bytes: int) -> AttachmentError:
+    return AttachmentError(f"the file is larger than {describe_size(max_bytes)}, the most a document may be")
 
 
 def _plain_text(sample: bytes) -> bool:
@@ -201,7 +184,7 @@ async def add_attachment(
     if not data:
         raise AttachmentError("the file is empty")
     if len(data) > max_bytes:
-        raise AttachmentError(f"the file is larger than the limit of {_size(max_bytes)}")
+        raise too_large(max_bytes)
     content_type = detect_type(data)
     if content_type is None:
         raise AttachmentError(f"this kind of file cannot be attached; attach {ACCEPTED_LABEL}")

@@ -1,19 +1,17 @@
 from __future__ import annotations
 
-from typing import cast
-
 import strawberry
 from strawberry.file_uploads import Upload
 
 from fincloud.graphql import NotFoundError, UserError, ValidationError, parse_id
+from fincloud.uploads import UploadTooLargeError, read_upload
 from subgraphs.budget.context import Context
 from subgraphs.budget.files.attachments import (
     ACCEPTED_LABEL,
-    AsyncReadable,
     AttachmentError,
     OwnerNotFoundError,
     add_attachment,
-    read_limited,
+    too_large,
 )
 from subgraphs.budget.files.types import Attachment
 
@@ -56,8 +54,9 @@ async def attachment_create(
         # A viewer of the household is told the same as a stranger: the item is not theirs to change.
         return AttachmentCreatePayload(errors=[NotFoundError(field=field, message=f"no such {field[:-2]}")])
     session = info.context.session
+    max_bytes = min(runtime.settings.ATTACHMENT_MAX_BYTES, runtime.settings.UPLOAD_MAX_BYTES)
     try:
-        data = await read_limited(cast(AsyncReadable, input.file), max_bytes=runtime.settings.ATTACHMENT_MAX_BYTES)
+        file = await read_upload(input.file, max_bytes=max_bytes)
         async with session.begin():
             row = await add_attachment(
                 session=session,
@@ -65,13 +64,15 @@ async def attachment_create(
                 household_ids=writable,
                 transaction_id=owner_id if field == "transactionId" else None,
                 account_id=owner_id if field == "accountId" else None,
-                filename=getattr(input.file, "filename", None),
-                data=data,
-                max_bytes=runtime.settings.ATTACHMENT_MAX_BYTES,
+                filename=file.filename,
+                data=file.data,
+                max_bytes=max_bytes,
                 created_by=viewer.user_id,
             )
     except OwnerNotFoundError as exc:
         return AttachmentCreatePayload(errors=[NotFoundError(field=exc.field, message=str(exc))])
+    except UploadTooLargeError:
+        return AttachmentCreatePayload(errors=[ValidationError(field="file", message=str(too_large(max_bytes)))])
     except AttachmentError as exc:
         return AttachmentCreatePayload(errors=[ValidationError(field=exc.field, message=str(exc))])
     return AttachmentCreatePayload(attachment=Attachment.of(row, runtime))

@@ -156,7 +156,7 @@ BINARY = bytes(range(256)) * 4
         (GIF, "receipt.gif", "image/gif", "this kind of file cannot be attached"),
         (BINARY, "receipt.jpg", "image/jpeg", "this kind of file cannot be attached"),
         (b"", "empty.pdf", "application/pdf", "the file is empty"),
-        (PDF + bytes(2000), "big.pdf", "application/pdf", "the file is larger than the limit of 2000 bytes"),
+        (PDF + bytes(2000), "big.pdf", "application/pdf", "the file is larger than 2 kB, the most a document may be"),
     ],
 )
 async def test_other_files_are_refused_with_a_typed_error_and_nothing_is_stored(
