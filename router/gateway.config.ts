@@ -46,6 +46,8 @@
 //   uploads          GraphQL multipart requests, forwarded to the subgraph as multipart; a declared length over
 //                    FINCLOUD_UPLOAD_MAX_BYTES (+ 64 kB for the other parts) → 413, no Content-Length → 411
 //   rate limits      over the limit → 429 RATE_LIMITED with Retry-After and extensions.retryAfter
+//   downloads        GET /downloads/<token>/<name> needs no credential: the signed token is the permission
+//                    (src/downloads.ts); it is passed to the budget subgraph, which checks it
 //
 // What a subgraph receives from the router:
 //   every HTTP request   header  x-fincloud-service-token: <FINCLOUD_SERVICE_TOKEN>
@@ -68,6 +70,7 @@ import type { GatewayCLIConfig, GatewayPlugin, TransportEntryAdditions } from '@
 import { ApiKeyExchange, exchangeUrl, MAX_CACHE_SECONDS } from './src/api-keys.js';
 import { clientAddressResolver, parseTrustedProxies } from './src/client-ip.js';
 import { createCredentials, jwksSigningKeys } from './src/credentials.js';
+import { subgraphBaseUrl, useDownloads } from './src/downloads.js';
 import { useMaskSubgraphInternals } from './src/errors.js';
 import { useOperationCost } from './src/operation-cost.js';
 import { usePublicOperationsOnly } from './src/public-operations.js';
@@ -254,6 +257,12 @@ export const gatewayConfig: GatewayCLIConfig = {
   plugins: (ctx) => {
     apiKeys.log = ctx.log;
     return [
+      // GET /downloads/<token>/<name>: files of the local object store, served by the budget subgraph (not GraphQL).
+      useDownloads({
+        budgetBaseUrl: subgraphBaseUrl('budget', supergraph, 'http://127.0.0.1:4002/graphql'),
+        serviceToken: () => env.FINCLOUD_SERVICE_TOKEN ?? '',
+        log: ctx.log,
+      }),
       // Before anything reads the body: refuse an upload that is too large.
       useUploadLimit({ maxBytes: limits.uploadBytes }),
       // In this order, after the built-in JWT plugin: count the request, refuse a failed credential, then allow

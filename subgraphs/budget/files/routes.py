@@ -61,8 +61,14 @@ async def download(request: Request) -> Response:
     return StreamingResponse(body(), media_type=grant.content_type, headers=headers)
 
 
+async def elsewhere(_: Request) -> Response:
+    return _missing()
+
+
 def download_routes() -> list[Route]:
     return [
         Route(f"{DOWNLOAD_PATH}/{{token}}", download, methods=["GET"]),
         Route(f"{DOWNLOAD_PATH}/{{token}}/{{name}}", download, methods=["GET"]),
+        # Any other path under /downloads (a name with an encoded slash, say) gets the same answer as a bad link.
+        Route(f"{DOWNLOAD_PATH}/{{rest:path}}", elsewhere, methods=["GET"]),
     ]
