@@ -48,6 +48,8 @@ TOPIC_BUDGET_THRESHOLD_EXCEEDED = "budget.budget_threshold_exceeded"
 TOPIC_BUDGET_CHANGED = "budget.budget_changed"
 """A month's budget figures changed (an amount assigned, a transaction categorised); drives the live budget view."""
 TOPIC_IMPORT_COMPLETED = "budget.import_completed"
+TOPIC_EXPORT_REQUESTED = "budget.export_requested"
+"""A large export was asked for; the worker writes its file (payload: ``export_id``)."""
 TOPIC_ACCOUNT_CHANGED = "budget.account_changed"
 """An account was created or changed (or deleted: ``deleted: true``); the payload is what other subgraphs may keep
 of it (id, household, type, currency, archived, deleted), never its name or balance."""

@@ -17,7 +17,7 @@ from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import deserialize_job, serialize_job
 from fincloud.storage import store_from_settings
 from workers.dispatch import inbox_on_transaction_created
-from workers.files import files_sweep
+from workers.files import files_export, files_sweep
 from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.outbox import make_relay, outbox_sweep
 from workers.purge import purge_household
@@ -63,6 +63,7 @@ class WorkerSettings:
         portfolio_on_account_changed,
         purge_household,
         fx_rates_fetch,
+        files_export,
     ]
     cron_jobs = [
         cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),

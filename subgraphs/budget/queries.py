@@ -66,8 +66,8 @@ class Query:
 
     export = strawberry.field(
         resolver=export,
-        description="One export by id, with a new short-lived download link; null if it does not exist, was deleted "
-        "after its retention, or is not yours.",
+        description="One export by id, with a new short-lived download link once READY; null if it does not exist, "
+        "was deleted after its retention, or is not yours.",
         permission_classes=[IsAuthenticated],
     )
 

@@ -16,10 +16,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import TextIO
 from xml.sax.saxutils import escape
 
-from fincloud.money import Money
+from fincloud.money import minor_units
 
 __all__ = [
     "CSV_HEADER",
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ExportPart:
     """One part of a split transaction."""
 
@@ -42,7 +43,7 @@ class ExportPart:
     memo: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ExportRow:
     """One transaction, with the names of what it points at."""
 
@@ -64,8 +65,15 @@ class ExportRow:
     parts: Sequence[ExportPart] = ()
 
 
+@lru_cache(maxsize=512)
+def _minor_unit(currency: str) -> Decimal:
+    return Decimal(1).scaleb(-minor_units(currency))
+
+
 def amount_text(amount: Decimal, currency: str) -> str:
-    return Money(amount, currency).display_amount()
+    """``Money.display_amount``, per row of a large file: the currency's places, or more if the amount has them."""
+    quantized = amount.quantize(_minor_unit(currency))
+    return format(quantized if quantized == amount else amount.normalize(), "f")
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """Exports of a household's transactions to CSV or OFX, written to object storage. No GraphQL here.
 
 An export is streamed: the rows come from a server-side cursor ``ROWS_PER_FETCH`` at a time, each is written to a
-temporary file as it arrives, and the file goes to object storage (a multipart upload on S3). Memory stays
-bounded whatever the size of the ledger; 100k transactions take a few seconds (docs/adr/0013), so an export runs in
-the request that asks for it and answers with its download link at once.
+temporary file as it arrives, and the file goes to object storage (a multipart upload on S3), so memory stays
+bounded whatever the size of the ledger. Up to ``EXPORT_INLINE_MAX_ROWS`` transactions are exported in the request
+that asks (``export_transactions``: the link comes back at once); a larger export is recorded as pending with a
+``budget.export_requested`` event, and the worker writes it (``request_export``, ``complete_export``): the request
+never waits tens of seconds, and a client that goes away loses nothing. See docs/adr/0013.
 """
 
 from __future__ import annotations
@@ -18,16 +20,18 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, and_, case, cast, exists, func, or_, select
+from sqlalchemy import Text, and_, case, cast, exists, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import JSON, aggregate_order_by, array
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import aliased
 
+from fincloud.constants import TOPIC_EXPORT_REQUESTED
+from fincloud.events import write_event
 from fincloud.storage import ObjectStore
 from subgraphs.budget.files.export_formats import CsvWriter, ExportPart, ExportRow, OfxAccount, OfxWriter
 from subgraphs.budget.files.models import Export
 from subgraphs.budget.files.objects import export_key
-from subgraphs.budget.models import Account, Category, CategoryGroup, Split, Transaction
+from subgraphs.budget.models import Account, Category, CategoryGroup, Split, Transaction, outbox
 from subgraphs.budget.services.ledger import TransactionStatus
 
 __all__ = [
@@ -54,6 +58,13 @@ class ExportFormat(StrEnum):
     OFX = "ofx"
 
 
+class ExportStatus(StrEnum):
+    PENDING = "pending"
+    """Being written by the worker (a large export)."""
+    READY = "ready"
+    FAILED = "failed"
+
+
 class ExportInputError(ValueError):
     """A filter the caller must change; ``field`` names the input field, ``not_found`` says it names something that
     does not exist in the household (another household's id included)."""
@@ -77,6 +88,18 @@ class ExportFilter:
     statuses: Sequence[TransactionStatus] = ()
     split_rows: bool = field(default=False)
     """CSV only: one row per split part instead of one per transaction."""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExportFilter:
+        return cls(
+            account_ids=[uuid.UUID(a) for a in data.get("account_ids", [])],
+            date_from=dt.date.fromisoformat(data["date_from"]) if data.get("date_from") else None,
+            date_to=dt.date.fromisoformat(data["date_to"]) if data.get("date_to") else None,
+            category_ids=[uuid.UUID(c) for c in data.get("category_ids", [])],
+            tags=list(data.get("tags", [])),
+            statuses=[TransactionStatus(s) for s in data.get("statuses", [])],
+            split_rows=bool(data.get("split_rows", False)),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -270,6 +293,81 @@ def _filename(format: ExportFormat, filter: ExportFilter, today: dt.date) -> str
     return f"transactions-{span}.{format.value}"
 
 
+async def count_rows(*, session: AsyncSession, household_id: uuid.UUID, filter: ExportFilter) -> int:
+    """How many transactions the export would hold."""
+    found = await session.scalar(
+        select(func.count()).select_from(Transaction).where(*_conditions(household_id, filter))
+    )
+    return int(found or 0)
+
+
+def new_export(
+    *,
+    household_id: uuid.UUID,
+    format: ExportFormat,
+    filter: ExportFilter,
+    created_by: uuid.UUID | None,
+    now: dt.datetime,
+    retention: dt.timedelta,
+    status: ExportStatus,
+    row_count: int = 0,
+) -> Export:
+    """An export row, its object key and file name chosen (the file itself is written by ``write_export``)."""
+    export_id = uuid.uuid4()
+    return Export(
+        id=export_id,
+        household_id=household_id,
+        format=format.value,
+        filters=filter.to_json(),
+        status=status.value,
+        row_count=row_count,
+        size_bytes=0,
+        object_key=export_key(household_id, export_id, format.value),
+        filename=_filename(format, filter, now.date()),
+        created_by=created_by,
+        created_at=now,
+        delete_after=now + retention,
+    )
+
+
+async def write_export(*, session: AsyncSession, store: ObjectStore, export: Export, now: dt.datetime) -> None:
+    """Write the export's file to object storage and mark it ready (``row_count``, ``size_bytes``), in the caller's
+    transaction, which should have begun ``REPEATABLE READ`` (``REPEATABLE_READ``) so the OFX balances and the
+    rows come from one snapshot. Memory stays bounded: rows stream from a server-side cursor into a temporary
+    file, and the file goes to storage in parts."""
+    # One long scan whose estimated cost makes PostgreSQL JIT-compile it: seconds of compilation for a query that
+    # runs in about a second per 100k rows without it.
+    await session.execute(text("SET LOCAL jit = off"))
+    format = ExportFormat(export.format)
+    filter = ExportFilter.from_json(export.filters)
+    household_id = export.household_id
+    with tempfile.TemporaryDirectory(prefix="fincloud-export-") as folder:
+        path = Path(folder) / export.filename
+        if format is ExportFormat.CSV:
+            # utf-8-sig: a BOM, so spreadsheet programs read the file as UTF-8.
+            with path.open("w", encoding="utf-8-sig", newline="") as out:
+                writer: CsvWriter | OfxWriter = CsvWriter(out, split_rows=filter.split_rows)
+                rows = await _write_rows(session, writer, _rows_query(household_id, filter, by_account=False))
+        else:
+            statements, kinds = await _statements(
+                session=session, household_id=household_id, filter=filter, today=now.date()
+            )
+            with path.open("w", encoding="utf-8", newline="\n") as out:
+                writer = OfxWriter(out, statements=statements, account_kinds=kinds, file_id=export.id, now=now)
+                rows = await _write_rows(session, writer, _rows_query(household_id, filter, by_account=True))
+        size = path.stat().st_size
+        await store.put_file(export.object_key, path, content_type=CONTENT_TYPES[format.value])
+    export.status = ExportStatus.READY.value
+    export.row_count = rows
+    export.size_bytes = size
+    export.error = None
+    try:
+        await session.flush()
+    except Exception:
+        await store.delete(export.object_key)
+        raise
+
+
 async def export_transactions(
     *,
     session: AsyncSession,
@@ -281,55 +379,80 @@ async def export_transactions(
     now: dt.datetime,
     retention: dt.timedelta,
 ) -> Export:
-    """Write the household's transactions matching ``filter`` to object storage and record the export, in the
-    caller's transaction. Call ``check_filter`` first, and begin the transaction as ``REPEATABLE READ``
-    (``REPEATABLE_READ``) so the OFX balances and the rows come from one snapshot."""
-    export_id = uuid.uuid4()
-    today = now.date()
-    filename = _filename(format, filter, today)
-    key = export_key(household_id, export_id, format.value)
-    rows = 0
-    with tempfile.TemporaryDirectory(prefix="fincloud-export-") as folder:
-        path = Path(folder) / filename
-        if format is ExportFormat.CSV:
-            # utf-8-sig: a BOM, so spreadsheet programs read the file as UTF-8.
-            with path.open("w", encoding="utf-8-sig", newline="") as out:
-                writer: CsvWriter | OfxWriter = CsvWriter(out, split_rows=filter.split_rows)
-                rows = await _write_rows(session, writer, _rows_query(household_id, filter, by_account=False))
-        else:
-            statements, kinds = await _statements(
-                session=session, household_id=household_id, filter=filter, today=today
-            )
-            with path.open("w", encoding="utf-8", newline="\n") as out:
-                writer = OfxWriter(out, statements=statements, account_kinds=kinds, file_id=export_id, now=now)
-                rows = await _write_rows(session, writer, _rows_query(household_id, filter, by_account=True))
-        size = path.stat().st_size
-        await store.put_file(key, path, content_type=CONTENT_TYPES[format.value])
-    export = Export(
-        id=export_id,
+    """Export now: write the file and record the ready export in the caller's transaction (see ``write_export``).
+    Call ``check_filter`` first."""
+    export = new_export(
         household_id=household_id,
-        format=format.value,
-        filters=filter.to_json(),
-        row_count=rows,
-        size_bytes=size,
-        object_key=key,
-        filename=filename,
+        format=format,
+        filter=filter,
         created_by=created_by,
-        created_at=now,
-        delete_after=now + retention,
+        now=now,
+        retention=retention,
+        status=ExportStatus.PENDING,
     )
     session.add(export)
-    try:
-        await session.flush()
-    except Exception:
-        await store.delete(key)
-        raise
+    await write_export(session=session, store=store, export=export, now=now)
     return export
+
+
+async def request_export(
+    *,
+    session: AsyncSession,
+    household_id: uuid.UUID,
+    format: ExportFormat,
+    filter: ExportFilter,
+    row_count: int,
+    created_by: uuid.UUID | None,
+    now: dt.datetime,
+    retention: dt.timedelta,
+) -> Export:
+    """Export later: record a pending export and the ``budget.export_requested`` event that has the worker write it
+    (``complete_export``), in the caller's transaction."""
+    export = new_export(
+        household_id=household_id,
+        format=format,
+        filter=filter,
+        created_by=created_by,
+        now=now,
+        retention=retention,
+        status=ExportStatus.PENDING,
+        row_count=row_count,
+    )
+    session.add(export)
+    await session.flush()
+    await write_event(
+        session, outbox, topic=TOPIC_EXPORT_REQUESTED, household_id=household_id, payload={"export_id": export.id}
+    )
+    return export
+
+
+async def complete_export(
+    *, sessionmaker: async_sessionmaker[AsyncSession], store: ObjectStore, export_id: uuid.UUID, now: dt.datetime
+) -> Export | None:
+    """Write a pending export's file (the worker's job); a ready, failed or deleted export is left alone, so running
+    it twice writes nothing twice. A failure marks the export failed and is raised."""
+    try:
+        async with sessionmaker() as session, session.begin():
+            await session.connection(execution_options=REPEATABLE_READ)
+            export = await session.scalar(select(Export).where(Export.id == export_id).with_for_update())
+            if export is None or export.status != ExportStatus.PENDING.value:
+                return export
+            await write_export(session=session, store=store, export=export, now=now)
+            return export
+    except Exception:
+        async with sessionmaker() as session, session.begin():
+            await session.execute(
+                update(Export)
+                .where(Export.id == export_id, Export.status == ExportStatus.PENDING.value)
+                .values(status=ExportStatus.FAILED.value, error="the export could not be written; ask for it again")
+            )
+        raise
 
 
 async def _write_rows(session: AsyncSession, writer: CsvWriter | OfxWriter, query: Any) -> int:
     count = 0
-    result = await session.stream(query.execution_options(yield_per=ROWS_PER_FETCH))
+    connection = await session.connection()
+    result = await connection.stream(query.execution_options(yield_per=ROWS_PER_FETCH))
     async for partition in result.partitions():
         for values in partition:
             writer.write(_row(values))

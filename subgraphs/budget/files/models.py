@@ -30,10 +30,14 @@ class Export(Base):
     household_id: Mapped[uuid.UUID] = mapped_column()
     format: Mapped[str] = mapped_column(String(10))
     """``csv`` or ``ofx``."""
+    status: Mapped[str] = mapped_column(String(10), default="ready", server_default="ready")
+    """``ready``; ``pending`` while the worker writes a large export; ``failed``."""
+    error: Mapped[str | None] = mapped_column(Text)
+    """Why a failed export failed, for the user."""
     filters: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
     """What was asked for (accounts, dates, categories, tags, statuses), as JSON."""
     row_count: Mapped[int] = mapped_column(Integer)
-    """Transactions in the file (a split transaction counts once)."""
+    """Transactions in the file (a split transaction counts once); while pending, how many there were when asked."""
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     object_key: Mapped[str] = mapped_column(String(300))
     filename: Mapped[str] = mapped_column(String(200))
@@ -44,6 +48,7 @@ class Export(Base):
 
     __table_args__ = (
         CheckConstraint("format IN ('csv', 'ofx')", name="format_known"),
+        CheckConstraint("status IN ('pending', 'ready', 'failed')", name="status_known"),
         Index("ix_exports_household_created", "household_id", "created_at"),
         Index("ix_exports_delete_after", "delete_after"),
     )

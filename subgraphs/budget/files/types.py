@@ -19,7 +19,7 @@ from subgraphs.budget.files.models import Attachment as AttachmentRow
 from subgraphs.budget.files.models import Export as ExportRow
 from subgraphs.budget.services.ledger import TransactionStatus as TransactionStatusValue
 
-__all__ = ["Attachment", "Export", "ExportFormat", "TransactionStatus", "attachment_page"]
+__all__ = ["Attachment", "Export", "ExportFormat", "ExportStatus", "TransactionStatus", "attachment_page"]
 
 
 @strawberry.enum(description="File format of an export.")
@@ -34,6 +34,15 @@ class ExportFormat(Enum):
         description="OFX 2.2 (XML): one bank or credit-card statement per account, as banks send them; read by "
         "FinCloud's importer and by other finance programs.",
     )
+
+
+@strawberry.enum(description="Whether an export's file can be downloaded yet.")
+class ExportStatus(Enum):
+    PENDING = strawberry.enum_value(
+        "pending", description="A large export the worker is writing; ask for `export(id)` again in a few seconds."
+    )
+    READY = strawberry.enum_value("ready", description="The file is written; `url` downloads it.")
+    FAILED = strawberry.enum_value("failed", description="The file could not be written; `error` says why.")
 
 
 @strawberry.enum(description="Where a transaction stands with the bank.")
@@ -62,34 +71,49 @@ class Export:
     id: strawberry.ID = strawberry.field(description="Export id.")
     household_id: strawberry.ID = strawberry.field(description="The household whose transactions it holds.")
     format: ExportFormat = strawberry.field(description="CSV or OFX.")
+    status: ExportStatus = strawberry.field(
+        description="READY once the file is written: at once for an export of up to a few ten thousand "
+        "transactions, a little later (by the worker) for a larger one."
+    )
+    error: str | None = strawberry.field(description="Why a FAILED export failed.")
     filename: str = strawberry.field(description='The file\'s name, such as "transactions-2026-12-01.csv".')
-    row_count: int = strawberry.field(description="Transactions in the file (a split transaction counts once).")
-    size_bytes: int = strawberry.field(description="Size of the file in bytes.")
-    created_at: dt.datetime = strawberry.field(description="When it was made (UTC).")
+    row_count: int = strawberry.field(
+        description="Transactions in the file (a split transaction counts once); while PENDING, how many matched "
+        "when it was asked for."
+    )
+    size_bytes: int = strawberry.field(description="Size of the file in bytes (0 until READY).")
+    created_at: dt.datetime = strawberry.field(description="When it was asked for (UTC).")
     available_until: dt.datetime = strawberry.field(
         description="When the file is deleted from storage (UTC); ask for `export(id)` before then for a new link."
     )
-    url: str = strawberry.field(
+    url: str | None = strawberry.field(
         description="Where a browser downloads the file, without the access token: a presigned S3 URL or "
-        "FinCloud's own signed link. Anyone holding it can download until `expiresAt`: do not share it."
+        "FinCloud's own signed link; null until READY. Anyone holding it can download until `expiresAt`: do not "
+        "share it."
     )
-    expires_at: dt.datetime = strawberry.field(description="When `url` stops working (UTC), a few minutes from now.")
+    expires_at: dt.datetime | None = strawberry.field(
+        description="When `url` stops working (UTC), a few minutes from now."
+    )
 
     @classmethod
     def of(cls, row: ExportRow, runtime: Runtime) -> Export:
-        kind = "text/csv; charset=utf-8" if row.format == "csv" else "application/x-ofx"
-        link = _link(runtime, key=row.object_key, filename=row.filename, kind=kind, size=row.size_bytes)
+        link = None
+        if row.status == "ready":
+            kind = "text/csv; charset=utf-8" if row.format == "csv" else "application/x-ofx"
+            link = _link(runtime, key=row.object_key, filename=row.filename, kind=kind, size=row.size_bytes)
         return cls(
             id=strawberry.ID(str(row.id)),
             household_id=strawberry.ID(str(row.household_id)),
             format=ExportFormat[row.format.upper()],
+            status=ExportStatus[row.status.upper()],
+            error=row.error,
             filename=row.filename,
             row_count=row.row_count,
             size_bytes=row.size_bytes,
             created_at=row.created_at,
             available_until=row.delete_after,
-            url=link.url,
-            expires_at=link.expires_at,
+            url=link.url if link else None,
+            expires_at=link.expires_at if link else None,
         )
 
 

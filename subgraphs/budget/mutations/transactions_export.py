@@ -13,7 +13,9 @@ from subgraphs.budget.files.exports import (
     ExportFormat,
     ExportInputError,
     check_filter,
+    count_rows,
     export_transactions,
+    request_export,
 )
 from subgraphs.budget.files.types import Export
 from subgraphs.budget.files.types import ExportFormat as ExportFormatEnum
@@ -69,7 +71,8 @@ async def transactions_export(
     info: strawberry.Info[Context, None], input: TransactionsExportInput
 ) -> TransactionsExportPayload:
     """Write the household's transactions matching the filters to object storage as CSV or OFX and answer with a
-    short-lived download link. Viewers may export too."""
+    short-lived download link; a large export is written by the worker and answered PENDING (ask `export(id)`
+    again). Viewers may export too."""
     viewer = info.context.viewer
     if input.household_id is not None:
         household_id = parse_id(input.household_id)
@@ -93,16 +96,32 @@ async def transactions_export(
         async with session.begin():
             await session.connection(execution_options=REPEATABLE_READ)
             await check_filter(session=session, household_id=household_id, filter=filter)
-            row = await export_transactions(
-                session=session,
-                store=info.context.runtime.store,
-                household_id=household_id,
-                format=ExportFormat[input.format.name],
-                filter=filter,
-                created_by=viewer.user_id,
-                now=utcnow(),
-                retention=dt.timedelta(hours=info.context.runtime.settings.EXPORT_RETENTION_HOURS),
-            )
+            settings = info.context.runtime.settings
+            format = ExportFormat[input.format.name]
+            retention = dt.timedelta(hours=settings.EXPORT_RETENTION_HOURS)
+            matching = await count_rows(session=session, household_id=household_id, filter=filter)
+            if matching > settings.EXPORT_INLINE_MAX_ROWS:
+                row = await request_export(
+                    session=session,
+                    household_id=household_id,
+                    format=format,
+                    filter=filter,
+                    row_count=matching,
+                    created_by=viewer.user_id,
+                    now=utcnow(),
+                    retention=retention,
+                )
+            else:
+                row = await export_transactions(
+                    session=session,
+                    store=info.context.runtime.store,
+                    household_id=household_id,
+                    format=format,
+                    filter=filter,
+                    created_by=viewer.user_id,
+                    now=utcnow(),
+                    retention=retention,
+                )
     except ExportInputError as exc:
         error_type = NotFoundError if exc.not_found else ValidationError
         return TransactionsExportPayload(errors=[error_type(field=exc.field, message=str(exc))])

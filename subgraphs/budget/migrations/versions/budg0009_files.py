@@ -27,6 +27,8 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("household_id", sa.Uuid(), nullable=False),
         sa.Column("format", sa.String(length=10), nullable=False),
+        sa.Column("status", sa.String(length=10), server_default="ready", nullable=False),
+        sa.Column("error", sa.Text(), nullable=True),
         sa.Column("filters", postgresql.JSONB(astext_type=sa.Text()), server_default="{}", nullable=False),
         sa.Column("row_count", sa.Integer(), nullable=False),
         sa.Column("size_bytes", sa.BigInteger(), nullable=False),
@@ -36,6 +38,7 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.Column("delete_after", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("format IN ('csv', 'ofx')", name=op.f("ck_exports_format_known")),
+        sa.CheckConstraint("status IN ('pending', 'ready', 'failed')", name=op.f("ck_exports_status_known")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_exports")),
         schema="budget",
     )

@@ -3,36 +3,49 @@ FinCloud's importers and another OFX reader, and who may see them."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
+from arq import ArqRedis
 from ofxtools.Parser import OFXTree
 
 from fincloud.auth import Role, Viewer
+from fincloud.constants import ARQ_QUEUE
 from fincloud.service import Runtime
+from fincloud.storage import LocalObjectStore
 from subgraphs.budget.context import Context
 from subgraphs.budget.files.export_formats import ofx_account_id
-from subgraphs.budget.files.exports import ExportFilter, ExportFormat, export_transactions
+from subgraphs.budget.files.exports import (
+    ExportFilter,
+    ExportFormat,
+    complete_export,
+    export_transactions,
+    request_export,
+)
 from subgraphs.budget.importers.format_csv import CsvImporter
 from subgraphs.budget.importers.format_ofx import OfxImporter
 from subgraphs.budget.importers.model import ParseOptions
 from subgraphs.budget.schema import schema
 from tests.conftest import execute
 from tests.subgraphs.budget.files.support import LONG_PAYEE, Ledger, download, make_ledger
+from workers.files import files_export
+from workers.outbox import make_relay
 
 EXPORT = """
 mutation Export($input: TransactionsExportInput!) {
   transactionsExport(input: $input) {
-    export { id householdId format filename rowCount sizeBytes url expiresAt createdAt availableUntil }
+    export { id householdId format status filename rowCount sizeBytes url expiresAt createdAt availableUntil }
     errors { __typename message ... on ValidationError { field } ... on NotFoundError { field } }
   }
 }"""
 
-EXPORT_BY_ID = "query One($id: ID!) { export(id: $id) { id rowCount url expiresAt } }"
+EXPORT_BY_ID = "query One($id: ID!) { export(id: $id) { id status error rowCount url expiresAt } }"
 
 # The ledger of support.make_ledger as CSV: one row per transaction, by date; the split bakery bill has its whole
 # amount and its parts in the Split column; the transfer's legs name each other's account.
@@ -87,7 +100,7 @@ async def test_csv_lists_every_transaction_exactly(any_runtime: Runtime) -> None
     assert data.startswith(b"\xef\xbb\xbf")  # a BOM: spreadsheet programs read UTF-8
     assert b"\r\n" in data
     assert data.decode("utf-8-sig").replace("\r\n", "\n") == EXPECTED_CSV.format(**ledger.ids())
-    assert export_["format"] == "CSV"
+    assert (export_["format"], export_["status"]) == ("CSV", "READY")
     assert export_["rowCount"] == 8
     assert export_["sizeBytes"] == len(data)
     assert export_["filename"] == f"transactions-{dt.date.today()}.csv"
@@ -352,3 +365,60 @@ async def test_expired_exports_leave_storage(runtime: Runtime, ledger: Ledger) -
     assert await runtime.store.keys(prefix) == [f"{prefix}{recent['id']}.csv"]
     gone = await execute(schema, Context(runtime=runtime, viewer=owner_of(ledger)), EXPORT_BY_ID, id=str(old.id))
     assert gone["export"] is None
+
+
+async def test_a_large_export_is_written_by_the_worker(runtime: Runtime, ledger: Ledger, pool: ArqRedis) -> None:
+    runtime = dataclasses.replace(runtime, settings=runtime.settings.model_copy(update={"EXPORT_INLINE_MAX_ROWS": 5}))
+    owner = owner_of(ledger)
+    payload = await export(runtime, owner, format="CSV")
+    assert payload["errors"] == []
+    pending = payload["export"]
+    assert (pending["status"], pending["rowCount"], pending["url"], pending["expiresAt"]) == ("PENDING", 8, None, None)
+    assert await runtime.store.keys(f"households/{ledger.household_id}/") == []
+
+    # The event the mutation committed reaches the worker's job, which writes the file; running it twice is harmless.
+    await make_relay({"redis": pool, "engine": runtime.engine}).relay_schema("budget")
+    [job] = [job for job in await pool.queued_jobs(queue_name=ARQ_QUEUE) if job.function == "files_export"]
+    ctx = {"sessionmaker": runtime.sessionmaker, "store": runtime.store}
+    assert await files_export(ctx, *job.args) == "ready"
+    assert await files_export(ctx, *job.args) == "ready"
+
+    ready = (await execute(schema, Context(runtime=runtime, viewer=owner), EXPORT_BY_ID, id=pending["id"]))["export"]
+    assert (ready["status"], ready["rowCount"]) == ("READY", 8)
+    response = await download(runtime, ready["url"])
+    assert response.content.decode("utf-8-sig").replace("\r\n", "\n") == EXPECTED_CSV.format(**ledger.ids())
+
+
+class BrokenStore(LocalObjectStore):
+    async def put_file(self, key: str, path: Path, *, content_type: str = "application/octet-stream") -> None:
+        raise OSError("disk full")
+
+
+async def test_a_worker_export_that_fails_says_so(runtime: Runtime, ledger: Ledger, tmp_path: Path) -> None:
+    async with runtime.sessionmaker() as session, session.begin():
+        pending = await request_export(
+            session=session,
+            household_id=ledger.household_id,
+            format=ExportFormat.OFX,
+            filter=ExportFilter(),
+            row_count=8,
+            created_by=None,
+            now=dt.datetime.now(dt.UTC),
+            retention=dt.timedelta(hours=1),
+        )
+    with pytest.raises(OSError, match="disk full"):
+        await complete_export(
+            sessionmaker=runtime.sessionmaker,
+            store=BrokenStore(tmp_path),
+            export_id=pending.id,
+            now=dt.datetime.now(dt.UTC),
+        )
+    data = await execute(schema, Context(runtime=runtime, viewer=owner_of(ledger)), EXPORT_BY_ID, id=str(pending.id))
+    assert data["export"] == {
+        "id": str(pending.id),
+        "status": "FAILED",
+        "error": "the export could not be written; ask for it again",
+        "rowCount": 8,
+        "url": None,
+        "expiresAt": None,
+    }
