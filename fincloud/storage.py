@@ -226,9 +226,12 @@ class S3ObjectStore(ObjectStore):
                 if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                     raise ObjectNotFoundError(key) from None
                 raise
-            async with response["Body"] as body:
-                async for chunk in body.iter_chunks(chunk_size):
+            body = response["Body"]
+            try:
+                while chunk := await body.read(chunk_size):
                     yield chunk
+            finally:
+                body.close()
 
     def presigned_url(self, key: str, *, expires_in: int, filename: str, content_type: str) -> str | None:
         """A SigV4 presigned GET (computed locally, no request to S3) that makes the browser save the object as
