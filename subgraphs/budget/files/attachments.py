@@ -33,8 +33,10 @@ __all__ = [
     "MAX_PER_OWNER",
     "AttachmentError",
     "AttachmentNotFoundError",
+    "Owner",
     "OwnerNotFoundError",
     "add_attachment",
+    "attachment_owner",
     "delete_attachment",
     "detect_type",
     "remove_objects_now",
@@ -131,19 +133,22 @@ def clean_filename(name: str | None, content_type: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Owner:
+class Owner:
+    """The household and the transaction or account a document is attached to."""
+
     household_id: uuid.UUID
     transaction_id: uuid.UUID | None
     account_id: uuid.UUID | None
 
 
-async def _owner(
+async def attachment_owner(
     *,
     session: AsyncSession,
     household_ids: Sequence[uuid.UUID],
     transaction_id: uuid.UUID | None,
     account_id: uuid.UUID | None,
-) -> _Owner:
+) -> Owner:
+    """The transaction or account, if it is in ``household_ids``; ``OwnerNotFoundError`` if not."""
     if (transaction_id is None) == (account_id is None):
         raise AttachmentError("attach to either a transaction or an account", field="transactionId")
     if transaction_id is not None:
@@ -154,13 +159,13 @@ async def _owner(
         )
         if household is None:
             raise OwnerNotFoundError("transactionId")
-        return _Owner(household, transaction_id, None)
+        return Owner(household, transaction_id, None)
     household = await session.scalar(
         select(Account.household_id).where(Account.id == account_id, Account.household_id.in_(household_ids))
     )
     if household is None:
         raise OwnerNotFoundError("accountId")
-    return _Owner(household, None, account_id)
+    return Owner(household, None, account_id)
 
 
 async def add_attachment(
@@ -178,7 +183,7 @@ async def add_attachment(
     """Store ``data`` and attach it to the transaction or account (of one of ``household_ids``: those the caller may
     change), in the caller's transaction. Refuses (``AttachmentError``, nothing stored) an empty file, one over
     ``max_bytes``, one whose content is not an accepted type, and a 51st document on the same item."""
-    owner = await _owner(
+    owner = await attachment_owner(
         session=session, household_ids=household_ids, transaction_id=transaction_id, account_id=account_id
     )
     if not data:

@@ -11,6 +11,7 @@ from subgraphs.budget.files.attachments import (
     AttachmentError,
     OwnerNotFoundError,
     add_attachment,
+    attachment_owner,
     too_large,
 )
 from subgraphs.budget.files.types import Attachment
@@ -55,15 +56,23 @@ async def attachment_create(
         return AttachmentCreatePayload(errors=[NotFoundError(field=field, message=f"no such {field[:-2]}")])
     session = info.context.session
     max_bytes = min(runtime.settings.ATTACHMENT_MAX_BYTES, runtime.settings.UPLOAD_MAX_BYTES)
+    transaction_id = owner_id if field == "transactionId" else None
+    account_id = owner_id if field == "accountId" else None
     try:
-        file = await read_upload(input.file, max_bytes=max_bytes)
         async with session.begin():
+            # Whose item it is first: nothing of the file is read for a caller who may not attach to it.
+            await attachment_owner(
+                session=session, household_ids=writable, transaction_id=transaction_id, account_id=account_id
+            )
+            if not callable(getattr(input.file, "read", None)):
+                raise AttachmentError("send the document as a file of a GraphQL multipart request")
+            file = await read_upload(input.file, max_bytes=max_bytes)
             row = await add_attachment(
                 session=session,
                 store=runtime.store,
                 household_ids=writable,
-                transaction_id=owner_id if field == "transactionId" else None,
-                account_id=owner_id if field == "accountId" else None,
+                transaction_id=transaction_id,
+                account_id=account_id,
                 filename=file.filename,
                 data=file.data,
                 max_bytes=max_bytes,

@@ -328,3 +328,22 @@ async def test_the_household_purge_removes_its_objects(any_runtime: Runtime) -> 
     rows, keys = await stored(any_runtime, doomed.household_ids[0], kept.household_ids[0])
     assert rows == 1
     assert [k.split("/")[1] for k in keys] == [str(kept.household_ids[0])]
+
+
+async def test_a_file_sent_as_json_is_refused_after_the_owner_check(runtime: Runtime) -> None:
+    """A script posting JSON cannot send a file: it is told so, and a stranger only that the item does not exist."""
+    owner, stranger = make_viewer(), make_viewer()
+    _, transaction = await one_transaction(runtime, owner.household_ids[0])
+    for viewer, error in [
+        (owner, {"__typename": "ValidationError", "field": "file",
+                 "message": "send the document as a file of a GraphQL multipart request"}),
+        (stranger, {"__typename": "NotFoundError", "field": "transactionId", "message": "no such transaction"}),
+    ]:  # fmt: skip
+        data = await execute(
+            schema,
+            Context(runtime=runtime, viewer=viewer),
+            ATTACH,
+            input={"file": "JVBERi0xLjQK", "transactionId": str(transaction.id)},
+        )
+        assert data["attachmentCreate"] == {"attachment": None, "errors": [error]}
+    assert await stored(runtime, owner.household_ids[0]) == (0, [])
