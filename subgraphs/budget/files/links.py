@@ -104,14 +104,20 @@ def _key_from_settings(settings: Settings) -> bytes:
     if settings.DOWNLOAD_LINK_KEY:
         return settings.DOWNLOAD_LINK_KEY.encode()
     path: Path = settings.DATA_DIR / KEY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
+    if not path.exists():
+        # Written whole under another name, then linked into place: processes starting together agree on one key
+        # and none reads a half-written file.
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
     key = path.read_text().strip()
     if len(key) < 32:
         raise RuntimeError(f"{path} holds a download-link key shorter than 32 characters")
