@@ -103,7 +103,7 @@ class Settings(BaseSettings):
     Unset → a random key kept in ``DATA_DIR/download-link-key`` (shared by every process on that data folder)."""
     ATTACHMENT_MAX_BYTES: int = Field(default=10 * 1024 * 1024, ge=1)
     """Largest document (receipt, invoice, statement) that may be attached to a transaction or an account."""
-    EXPORT_INLINE_MAX_ROWS: int = Field(default=50_000, ge=0)
+    EXPORT_INLINE_MAX_ROWS: int = Field(default=20_000, ge=0)
     """Exports of up to this many transactions are written in the request (the link comes back at once); larger
     ones by the worker, and ``export(id)`` shows them ready a few seconds later."""
     EXPORT_RETENTION_HOURS: int = Field(default=24, ge=1)

@@ -72,7 +72,7 @@ class Export:
     household_id: strawberry.ID = strawberry.field(description="The household whose transactions it holds.")
     format: ExportFormat = strawberry.field(description="CSV or OFX.")
     status: ExportStatus = strawberry.field(
-        description="READY once the file is written: at once for an export of up to a few ten thousand "
+        description="READY once the file is written: at once for an export of up to 20,000 (the server's setting) "
         "transactions, a little later (by the worker) for a larger one."
     )
     error: str | None = strawberry.field(description="Why a FAILED export failed.")
