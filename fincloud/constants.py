@@ -50,6 +50,8 @@ TOPIC_BUDGET_CHANGED = "budget.budget_changed"
 TOPIC_RECURRING_DUE = "budget.recurring_due"
 """A recurring transaction in remind mode is due today (or an auto-posted one could not be recorded: ``failed``)."""
 TOPIC_IMPORT_COMPLETED = "budget.import_completed"
+TOPIC_EXPORT_REQUESTED = "budget.export_requested"
+"""A large export was asked for; the worker writes its file (payload: ``export_id``)."""
 TOPIC_ACCOUNT_CHANGED = "budget.account_changed"
 """An account was created or changed (or deleted: ``deleted: true``); the payload is what other subgraphs may keep
 of it (id, household, type, currency, archived, deleted), never its name or balance."""

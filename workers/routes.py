@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fincloud.constants import (
     TOPIC_ACCOUNT_CHANGED,
+    TOPIC_EXPORT_REQUESTED,
     TOPIC_HOUSEHOLD_DELETED,
     TOPIC_TRANSACTION_CREATED,
     TOPIC_TRANSACTION_DELETED,
@@ -16,4 +17,5 @@ EVENT_JOBS: dict[str, tuple[str, ...]] = {
     TOPIC_TRANSACTION_DELETED: ("budget_on_transaction_event",),
     TOPIC_ACCOUNT_CHANGED: ("portfolio_on_account_changed",),
     TOPIC_HOUSEHOLD_DELETED: ("purge_household",),
+    TOPIC_EXPORT_REQUESTED: ("files_export",),
 }

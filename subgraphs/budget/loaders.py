@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from subgraphs.budget.categorisation.models import CategorisationSettings, TransactionCategorisation
+from subgraphs.budget.files.loaders import attachments_by_account_ids, attachments_by_transaction_ids
 from subgraphs.budget.fx.service import FxPolicy, MissingRate, RateKey, RateUsed, rates_for
 from subgraphs.budget.models import (
     Account,
@@ -68,6 +69,8 @@ class Loaders:
         self.categoriser_by_household_id = DataLoader(self._categorisers_by_household_id)
         self.categorisation_by_transaction_id = DataLoader(self._categorisations_by_transaction_id)
         self.categorisation_settings_by_household_id = DataLoader(self._categorisation_settings_by_household_id)
+        self.attachments_by_transaction_id = DataLoader(partial(attachments_by_transaction_ids, sessionmaker))
+        self.attachments_by_account_id = DataLoader(partial(attachments_by_account_ids, sessionmaker))
 
     async def _accounts_by_id(self, keys: Sequence[uuid.UUID]) -> list[Account | None]:
         async with self._sessionmaker() as session:

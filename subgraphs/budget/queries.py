@@ -9,6 +9,7 @@ from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
 from subgraphs.budget.budgets.queries import budget_month, budget_months, budget_settings
 from subgraphs.budget.categorisation.queries import categorisation_settings, rules
 from subgraphs.budget.context import Context
+from subgraphs.budget.files.fields import export
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
 from subgraphs.budget.ledger_queries import category_groups, payees, reconciliation_preview
@@ -66,6 +67,13 @@ class Query:
         resolver=fx_rates,
         description="Stored exchange rates between two currencies over a date range, newest first: published ones "
         "and the household's overrides. Empty if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+
+    export = strawberry.field(
+        resolver=export,
+        description="One export by id, with a new short-lived download link once READY; null if it does not exist, "
+        "was deleted after its retention, or is not yours.",
         permission_classes=[IsAuthenticated],
     )
 

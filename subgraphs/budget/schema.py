@@ -10,6 +10,8 @@ from subgraphs.budget.mutations.account_create import account_create
 from subgraphs.budget.mutations.account_remove import account_remove
 from subgraphs.budget.mutations.account_unarchive import account_unarchive
 from subgraphs.budget.mutations.account_update import account_update
+from subgraphs.budget.mutations.attachment_create import attachment_create
+from subgraphs.budget.mutations.attachment_delete import attachment_delete
 from subgraphs.budget.mutations.budget_copy_month import budget_copy_month
 from subgraphs.budget.mutations.budget_set import budget_set
 from subgraphs.budget.mutations.budget_settings_update import budget_settings_update
@@ -40,6 +42,7 @@ from subgraphs.budget.mutations.rules_apply import rules_apply
 from subgraphs.budget.mutations.transaction_create import transaction_create
 from subgraphs.budget.mutations.transaction_delete import transaction_delete
 from subgraphs.budget.mutations.transaction_update import transaction_update
+from subgraphs.budget.mutations.transactions_export import transactions_export
 from subgraphs.budget.mutations.transfer_create import transfer_create
 from subgraphs.budget.queries import Query
 from subgraphs.budget.subscriptions import Subscription
@@ -238,6 +241,23 @@ class Mutation:
     categorisation_settings_update = strawberry.mutation(
         resolver=categorisation_settings_update,
         description="Change when learned suggestions are applied without asking (owners and editors).",
+        permission_classes=[IsAuthenticated],
+    )
+    transactions_export = strawberry.mutation(
+        resolver=transactions_export,
+        description="Export a household's transactions (filtered) as CSV or OFX to a file with a short-lived "
+        "download link (viewers too).",
+        permission_classes=[IsAuthenticated],
+    )
+    attachment_create = strawberry.mutation(
+        resolver=attachment_create,
+        description="Attach a document (receipt, invoice, statement) to a transaction or an account (owners and "
+        "editors); upload it as a GraphQL multipart request.",
+        permission_classes=[IsAuthenticated],
+    )
+    attachment_delete = strawberry.mutation(
+        resolver=attachment_delete,
+        description="Delete an attachment and its stored document (owners and editors).",
         permission_classes=[IsAuthenticated],
     )
 

@@ -15,6 +15,7 @@ from fincloud.money import Money
 from subgraphs.budget.categorisation.queries import categorisation_of, category_suggestion_of
 from subgraphs.budget.categorisation.types import CategorySuggestion, TransactionCategorisation
 from subgraphs.budget.context import Context
+from subgraphs.budget.files.fields import account_attachments, transaction_attachments
 from subgraphs.budget.fx.service import MissingRate, apply_rate
 from subgraphs.budget.fx.types import FxRate, FxRateMissing
 from subgraphs.budget.ledger_types import (
@@ -186,6 +187,12 @@ class Account:
             descending=True,
         )
 
+    attachments = strawberry.field(
+        resolver=account_attachments,
+        description="Documents attached to the account itself (statements, contracts), oldest first.",
+        permission_classes=[IsAuthenticated],
+    )
+
     @strawberry.field(description="Transactions on this account, newest first.", permission_classes=[IsAuthenticated])
     async def transactions(
         self,
@@ -245,6 +252,12 @@ class Transaction:
         if row is None or not info.context.viewer.can_read(row.household_id):
             return None
         return cls.from_row(row)
+
+    attachments = strawberry.field(
+        resolver=transaction_attachments,
+        description="Documents attached to the transaction (receipts, invoices), oldest first.",
+        permission_classes=[IsAuthenticated],
+    )
 
     @strawberry.field(description="The account it is recorded on.")
     async def account(self, info: strawberry.Info[Context, None]) -> Account | None:

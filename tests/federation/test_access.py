@@ -216,6 +216,8 @@ class Victim:
     payee_id: str = ""
     payee_alias_id: str = ""
     reconciliation_id: str = ""
+    export_id: str = ""
+    attachment_id: str = ""
     email: str = ""
     invitation_token: str = ""
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
@@ -242,6 +244,8 @@ class Victim:
             self.payee_alias_id,
             self.reconciliation_id,
             self.rule_id,
+            self.export_id,
+            self.attachment_id,
         )
         return frozenset(v for v in values if v)
 
@@ -267,6 +271,8 @@ class Victim:
             payee_alias_id=new(),
             reconciliation_id=new(),
             rule_id=new(),
+            export_id=new(),
+            attachment_id=new(),
         )
 
 
@@ -330,6 +336,8 @@ BUDGET_MONTH = "householdId month budgeted toBeBudgeted lines { categoryId name 
 RECURRING = "id householdId name payee categoryId memo amount { amount } nextDate account { id name }"
 ALICE_BUDGET = "4321.09"
 """What Alice budgets for her category in 2026-11."""
+EXPORT = "id householdId status filename rowCount url expiresAt"
+ATTACHMENT = "id filename contentType sizeBytes sha256 url"
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
 
@@ -800,6 +808,57 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"householdId": v.household_id, "learningEnabled": False}},
         ),
     ],
+    "Query.export": [
+        Attack(
+            "query($id: ID!) { export(id: $id) { id householdId status filename rowCount url expiresAt } }",
+            Refused.NULL,
+            lambda v: {"id": v.export_id},
+        )
+    ],
+    "Mutation.transactionsExport": [
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"format": "CSV", "householdId": v.household_id}},
+        ),
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"format": "OFX", "accountIds": [v.account_id]}},
+        ),
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            # Alice has no category; any id of hers must answer like a missing category.
+            lambda v: {"input": {"format": "CSV", "categoryIds": [v.transaction_id]}},
+        ),
+    ],
+    # A JSON request cannot carry a file; the owner check comes first, so a string in its place is enough to probe.
+    "Mutation.attachmentCreate": [
+        Attack(
+            f"""mutation($input: AttachmentCreateInput!) {{
+                 attachmentCreate(input: $input) {{ attachment {{ {ATTACHMENT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"file": "JVBERi0xLjQK", "transactionId": v.transaction_id}},
+        ),
+        Attack(
+            f"""mutation($input: AttachmentCreateInput!) {{
+                 attachmentCreate(input: $input) {{ attachment {{ {ATTACHMENT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"file": "JVBERi0xLjQK", "accountId": v.account_id}},
+        ),
+    ],
+    "Mutation.attachmentDelete": [
+        Attack(
+            """mutation($input: AttachmentDeleteInput!) {
+                 attachmentDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.attachment_id}},
+        )
+    ],
     "Subscription.transactionCreated": [
         Attack(
             """subscription($h: ID) { transactionCreated(householdId: $h) {
@@ -1152,6 +1211,9 @@ VIEWER_READS: dict[str, ViewerRead] = {
             ("netWorth", "points { netWorth { amount { amount } } }", "7047.64"),
         )
     },
+    "Query.export": ViewerRead(
+        "query($id: ID!) { export(id: $id) { id url } }", lambda v: {"id": v.export_id}, sees=lambda v: v.export_id
+    ),
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
@@ -1239,6 +1301,8 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         *ATTACKS["Mutation.categorisationSettingsUpdate"],
         Attack(SETTINGS_UPDATE, Refused.USER_ERROR, lambda v: {"input": {"learningEnabled": False}}),
     ],
+    "Mutation.attachmentCreate": ATTACKS["Mutation.attachmentCreate"],
+    "Mutation.attachmentDelete": ATTACKS["Mutation.attachmentDelete"],
     "Mutation.invitationCreate": [
         Attack(
             """mutation($input: InvitationCreateInput!) { invitationCreate(input: $input) { ok errors { __typename } } }""",
@@ -1299,6 +1363,12 @@ SELF_ONLY: dict[str, str] = {
 }
 """Mutations that take no household: they act on the caller's own user, whatever household role the caller has,
 so they need no viewer-role attempt. Their ATTACKS entries check they reach no one else."""
+
+VIEWER_MAY: dict[str, str] = {
+    "Mutation.transactionsExport": "only reads: a viewer may export (tests/subgraphs/budget/files, "
+    "tests/federation/test_files_s3.py); another household's ids are refused in ATTACKS",
+}
+"""Mutations a viewer of the household may call, and why."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1365,7 +1435,7 @@ def coverage_problems(supergraph: Sdl, subgraphs: Mapping[str, Sdl]) -> list[str
             problems.append(
                 f"{coordinate}: no attack passes another household's id in {sorted(missing)}; extend its attacks"
             )
-        if coordinate.startswith("Mutation.") and coordinate not in VIEWER_WRITES and coordinate not in SELF_ONLY:
+        if coordinate.startswith("Mutation.") and coordinate not in {*VIEWER_WRITES, *SELF_ONLY, *VIEWER_MAY}:
             problems.append(f"{coordinate}: add a viewer-role attempt to VIEWER_WRITES (viewers cannot mutate)")
         if not coordinate.startswith("Mutation.") and coordinate not in VIEWER_READS:
             problems.append(f"{coordinate}: say in VIEWER_READS what a viewer of the household sees")
@@ -1379,7 +1449,9 @@ def coverage_problems(supergraph: Sdl, subgraphs: Mapping[str, Sdl]) -> list[str
             f"{coordinate} takes an ID: reach it with another household's id from an ATTACKS document and list "
             "it in NESTED_ID_FIELDS"
         )
-    stale = (set(ATTACKS) | set(PUBLIC) | set(VIEWER_READS) | set(VIEWER_WRITES) | set(SELF_ONLY)) - set(roots)
+    stale = (
+        set(ATTACKS) | set(PUBLIC) | set(VIEWER_READS) | set(VIEWER_WRITES) | set(SELF_ONLY) | set(VIEWER_MAY)
+    ) - set(roots)
     stale |= set(ENTITY_ATTACKS) - entities
     if stale:
         problems.append(f"the tables name coordinates the schema no longer has: {sorted(stale)}")
@@ -1706,6 +1778,25 @@ async def create(client: Client, field_name: str, node: str, **input_: Any) -> s
     return str(data[node]["id"])
 
 
+async def attach_document(client: Client, data: bytes, filename: str, **owner: str) -> str:
+    """Attach a document through the router (a GraphQL multipart request) and return the attachment's id."""
+    operations = {
+        "query": """mutation($input: AttachmentCreateInput!) {
+            attachmentCreate(input: $input) { attachment { id } errors { message } } }""",
+        "variables": {"input": {"file": None, **owner}},
+    }
+    response = await client.http.post(
+        client.url,
+        headers={**bearer(client.token), "x-fincloud-csrf": "1"},
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
+        files={"0": (filename, data, "application/pdf")},
+    )
+    assert response.status_code == 200, response.text
+    payload = response.json()["data"]["attachmentCreate"]
+    assert payload["errors"] == [], payload
+    return str(payload["attachment"]["id"])
+
+
 @pytest.fixture
 async def scene(alice_and_mallory: Scene) -> Scene:
     """The module's scene, with Alice's baseline taken afresh: each test answers for its own changes only."""
@@ -1816,6 +1907,15 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             },
         )
         assert rule["ruleCreate"]["errors"] == []
+        export = await alice.run(
+            "mutation($input: TransactionsExportInput!) { transactionsExport(input: $input) "
+            "{ export { id } errors { message } } }",
+            input={"format": "CSV"},
+        )
+        assert export["transactionsExport"]["errors"] == []
+        attachment_id = await attach_document(
+            alice, b"%PDF-1.4\n%%EOF\n", secret("Alicereceipt") + ".pdf", transactionId=transaction_id
+        )
         key = await alice.run(
             """mutation($input: ApiKeyCreateInput!) {
                  apiKeyCreate(input: $input) { apiKey { id prefix } secret errors { message } } }""",
@@ -1856,6 +1956,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             api_key_id=key["apiKeyCreate"]["apiKey"]["id"],
             category_id=category_id,
             recurring_id=recurring_id,
+            export_id=export["transactionsExport"]["export"]["id"],
+            attachment_id=attachment_id,
             email=registered.email,
             invitation_token=stolen,
             category_group_id=category_group_id,
