@@ -635,7 +635,8 @@ ATTACKS: dict[str, list[Attack]] = {
     "Query.recurringUpcoming": [
         Attack(
             f"""query($h: ID!) {{ recurringUpcoming(householdId: $h, days: 62) {{
-                 edges {{ node {{ date amount {{ amount }} recurring {{ {RECURRING} }} }} }} {CONNECTION} }} }}""",
+                 edges {{ cursor node {{ date amount {{ amount }} recurring {{ {RECURRING} }} }} }}
+                 pageInfo {{ hasNextPage endCursor }} }} }}""",
             Refused.EMPTY,
             lambda v: {"h": v.household_id},
         )
