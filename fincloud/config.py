@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     CORS_ORIGINS: str = "http://localhost:3000,http://127.0.0.1:3000"
 
     DB_POOL_SIZE: int = 10
+    UPLOAD_MAX_BYTES: int = Field(default=20 * 1024 * 1024, gt=0)
+    """The largest file a GraphQL upload may carry (statements to import, attachments); larger ones are refused with
+    a clear error. The router reads the same variable and refuses bigger requests before they reach a subgraph."""
     REPLICA_WAIT_SECONDS: float = Field(default=3.0, ge=0)
     """How long a subgraph looks again for something another subgraph announced (an account created a moment ago
     and linked at once) before answering "not found"; events arrive a few hundred milliseconds after commit.
