@@ -17,6 +17,7 @@ from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import deserialize_job, serialize_job
 from workers.dispatch import inbox_on_transaction_created
 from workers.fx import fx_rates_cron, fx_rates_fetch
+from workers.imports import import_commit
 from workers.outbox import make_relay, outbox_sweep
 from workers.purge import purge_household
 from workers.replicas import portfolio_on_account_changed
@@ -60,6 +61,7 @@ class WorkerSettings:
         portfolio_on_account_changed,
         purge_household,
         fx_rates_fetch,
+        import_commit,
     ]
     cron_jobs = [
         cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),

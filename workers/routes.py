@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from fincloud.constants import TOPIC_ACCOUNT_CHANGED, TOPIC_HOUSEHOLD_DELETED, TOPIC_TRANSACTION_CREATED
+from fincloud.constants import (
+    TOPIC_ACCOUNT_CHANGED,
+    TOPIC_HOUSEHOLD_DELETED,
+    TOPIC_IMPORT_COMMIT_REQUESTED,
+    TOPIC_TRANSACTION_CREATED,
+)
 
 EVENT_JOBS: dict[str, tuple[str, ...]] = {
     TOPIC_TRANSACTION_CREATED: ("inbox_on_transaction_created",),
     TOPIC_ACCOUNT_CHANGED: ("portfolio_on_account_changed",),
     TOPIC_HOUSEHOLD_DELETED: ("purge_household",),
+    TOPIC_IMPORT_COMMIT_REQUESTED: ("import_commit",),
 }

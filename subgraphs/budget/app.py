@@ -15,7 +15,7 @@ from subgraphs.budget.schema import schema
 
 @contextlib.asynccontextmanager
 async def lifespan(settings: Settings) -> AsyncIterator[Runtime]:
-    async with Runtime.open(name="budget", settings=settings) as runtime:
+    async with Runtime.open(name="budget", settings=settings, broadcast=True) as runtime:
         yield runtime
 
 

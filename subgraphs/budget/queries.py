@@ -9,6 +9,8 @@ from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
+from subgraphs.budget.imports.queries import import_, import_formats, import_mapping_profiles, imports
+from subgraphs.budget.imports.types import Import, ImportFormat, ImportMappingProfile
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.types import Account
 
@@ -68,3 +70,24 @@ class Query:
     )
     def currencies(self) -> list[Currency]:
         return currencies_list()
+
+    imports: Connection[Import] = strawberry.field(
+        resolver=imports,
+        description="Statement imports into an account, newest first; empty if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    import_: Import | None = strawberry.field(
+        resolver=import_,
+        name="import",
+        description="One import with its dry run's rows; null if it does not exist or is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    import_mapping_profiles: Connection[ImportMappingProfile] = strawberry.field(
+        resolver=import_mapping_profiles,
+        description="An account's saved CSV mappings, by name; empty if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+
+    @strawberry.field(description="The installed statement formats.", permission_classes=[IsAuthenticated])
+    def import_formats(self) -> list[ImportFormat]:
+        return import_formats()

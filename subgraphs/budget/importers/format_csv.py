@@ -634,7 +634,9 @@ class CsvImporter:
                 text = sample.decode("utf-16", errors="replace")
             except UnicodeError:
                 return 0.0
-        lines = text.splitlines()[:-1] or text.splitlines()  # the sample may end mid-line
+        lines = text.splitlines()
+        if len(lines) > 1 and not text.endswith(("\n", "\r")):
+            lines = lines[:-1]  # the sample may end mid-line
         delimiter, width, count = _sniff("\n".join(lines))
         if width < 2 or count < 2:
             return 0.1 if suffix in ("csv", "tsv") else 0.0

@@ -8,6 +8,7 @@ from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.budget.fx import models as fx_models  # noqa: F401  (puts fx_rates, overrides included, in Base)
+from subgraphs.budget.imports import models as import_models  # noqa: F401  (import batches, rows, profiles)
 from subgraphs.budget.models import Base
 
 

@@ -357,3 +357,7 @@ def test_detect() -> None:
     assert CSV.detect(b"OFXHEADER:100\nDATA:OFXSGML\n", filename="x.csv") == 0.0
     assert CSV.detect(b"!Type:Bank\nD1/2'24\n", filename=None) == 0.0
     assert CSV.detect(b"just one line of prose", filename=None) == 0.0
+    # A whole small file (it ends with a newline): its last line counts, so a header and one row are a table.
+    assert CSV.detect(b"Date,Payee,Amount\n2024-03-01,Bakery,-2.10\n", filename=None) >= 0.5
+    # A sample cut mid-line does not count its last, partial line.
+    assert CSV.detect(b"Date,Payee,Amount\n2024-03-01,Bak", filename=None) == 0.0
