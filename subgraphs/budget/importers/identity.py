@@ -50,8 +50,8 @@ __all__ = [
 KEY_VERSION = "1"
 """Part of every key: a change to normalisation must bump it (and the import service must know both)."""
 
-_LONG_DIGITS = re.compile(r"\d{4,}")
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+_NOISE = re.compile(r"\d{4,}|[^0-9a-z]+")
+"""Runs of four or more digits, and runs of anything but ASCII letters and digits: both become a space."""
 
 
 def normalise_text(value: str | None) -> str:
@@ -60,9 +60,11 @@ def normalise_text(value: str | None) -> str:
     whitespace collapsed. ``"REWE Markt GmbH, Karte 4711 0815"`` -> ``"rewe markt gmbh karte"``."""
     if not value:
         return ""
-    decomposed = unicodedata.normalize("NFKD", value.casefold().replace("ß", "ss"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NOT_WORD.sub(" ", _LONG_DIGITS.sub(" ", plain)).split())
+    plain = value.casefold()
+    if not plain.isascii():  # accents off: only text outside ASCII has any
+        decomposed = unicodedata.normalize("NFKD", plain.replace("ß", "ss"))
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_NOISE.sub(" ", plain).split())
 
 
 def account_namespace(account: StatementAccount) -> str:
@@ -91,6 +93,14 @@ def import_keys(rows: Sequence[StatementRow], *, namespace: str) -> tuple[str, .
     """
     seen: Counter[str] = Counter()
     keys = []
+    texts: dict[str | None, str] = {}  # a statement repeats its payees: each is normalised once
+
+    def normalised(value: str | None) -> str:
+        found = texts.get(value)
+        if found is None:
+            found = texts[value] = normalise_text(value)
+        return found
+
     for row in rows:
         if row.reference:
             base = f"r{KEY_VERSION}:" + _digest(namespace, "ref", row.reference)
@@ -102,8 +112,8 @@ def import_keys(rows: Sequence[StatementRow], *, namespace: str) -> tuple[str, .
                 row.booking_date.isoformat(),
                 _amount_text(row.amount),
                 row.currency,
-                normalise_text(row.payee),
-                normalise_text(row.memo),
+                normalised(row.payee),
+                normalised(row.memo),
             )
             seen[base] += 1
             keys.append(f"{base}:{seen[base]}")
@@ -168,8 +178,11 @@ def payee_similarity(a: Fingerprint, b: Fingerprint) -> float | None:
             contained = 0.9 if short and short <= long and any(len(w) >= 3 for w in short) else 0.0
             leading = 0.7 if _leading_word(left) and _leading_word(left) == _leading_word(right) else 0.0
             overlap = len(lw & rw) / len(lw | rw)
-            ratio = SequenceMatcher(None, left, right, autojunk=False).ratio()
-            best = max(best, contained, leading, overlap, ratio)
+            best = max(best, contained, leading, overlap)
+            # The character ratio is costly; its cheap upper bounds say when it cannot raise ``best``.
+            matcher = SequenceMatcher(None, left, right, autojunk=False)
+            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+                best = max(best, matcher.ratio())
             if best >= 1.0:
                 return 1.0
     return best

@@ -9,6 +9,7 @@ account that fits the file's columns, else the mapping proposed from its headers
 from __future__ import annotations
 
 import dataclasses
+import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ from typing import Any
 from fincloud.money import minor_units
 from subgraphs.budget.importers import ParseOptions, Statement, StatementAccount, StatementError, StatementRow
 from subgraphs.budget.importers.errors import ErrorCode, Issue
-from subgraphs.budget.importers.format_csv import CsvMapping, CsvPreview, preview_csv
+from subgraphs.budget.importers.format_csv import CsvMapping, CsvPreview, preview_csv, read_csv
 from subgraphs.budget.importers.registry import MIN_CONFIDENCE, default_registry, detect_format, get_importer
 
 __all__ = [
@@ -44,6 +45,8 @@ NEEDS_INPUT_CODES = frozenset(
 accounts); any other problem is in the file itself."""
 
 PREVIEW_ROWS = 20
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -196,10 +199,23 @@ def _account_json(index: int, account: StatementAccount) -> dict[str, Any]:
     }
 
 
-def _csv_mapping(
-    data: bytes, settings: ImportSettings, profiles: Sequence[SavedProfile], detected: dict[str, Any]
-) -> tuple[CsvMapping | None, ImportSettings, Problem | None]:
-    """The mapping to parse a CSV with, the settings as applied, or the problem that needs the user."""
+def _head(data: bytes, size: int = 64 * 1024) -> bytes:
+    """The first lines of a file (about ``size`` bytes, whole lines): enough to check a mapping's columns."""
+    if len(data) <= size:
+        return data
+    cut = data.rfind(b"\n", 0, size)
+    return data[: cut + 1] if cut > 0 else data[:size]
+
+
+def _read_csv(
+    data: bytes,
+    settings: ImportSettings,
+    profiles: Sequence[SavedProfile],
+    options: ParseOptions,
+    detected: dict[str, Any],
+) -> tuple[ImportSettings, Statement | None, Problem | None]:
+    """The CSV read with the mapping given, else the first profile whose columns the file has, else the one
+    proposed from the headers (with the user's overrides of encoding, delimiter, decimal and date format)."""
     overrides = settings.csv_overrides
     mapping: CsvMapping | None = None
     if settings.mapping is not None:
@@ -207,36 +223,30 @@ def _csv_mapping(
     elif settings.profile_id is not None:
         chosen = next((p for p in profiles if p.id == settings.profile_id), None)
         if chosen is None:
-            return None, settings, Problem(code=ErrorCode.INVALID_MAPPING, message="no such mapping profile")
+            return settings, None, Problem(code=ErrorCode.INVALID_MAPPING, message="no such mapping profile")
         mapping = CsvMapping.from_json({**chosen.mapping, **overrides})
     else:
+        head = _head(data)
         for profile in profiles:
             try:
                 candidate = CsvMapping.from_json({**profile.mapping, **overrides})
-                if not preview_csv(data, mapping=candidate, rows=0).problems:
+                if not preview_csv(head, mapping=candidate, rows=0).problems:
                     mapping, settings = candidate, replace(settings, profile_id=profile.id)
                     break
             except StatementError:
                 continue
-    if mapping is not None:
-        preview = preview_csv(data, mapping=mapping, rows=PREVIEW_ROWS)
-        detected["csv"] = _preview_json(preview)
-        return mapping, settings, None
-    preview = preview_csv(data, rows=PREVIEW_ROWS)
-    if preview.mapping is not None and overrides:
-        mapping = CsvMapping.from_json({**preview.mapping.to_json(), **overrides})
-        preview = preview_csv(data, mapping=mapping, rows=PREVIEW_ROWS)
+        if mapping is None and overrides:
+            proposed = preview_csv(data, rows=0).mapping
+            if proposed is not None:
+                mapping = CsvMapping.from_json({**proposed.to_json(), **overrides})
+    preview, outcome = read_csv(data, mapping=mapping, options=options, rows=PREVIEW_ROWS)
     detected["csv"] = _preview_json(preview)
-    if preview.mapping is None:
-        return (
-            None,
-            settings,
-            Problem(
-                code=ErrorCode.MAPPING_REQUIRED,
-                message="the columns could not be recognised (" + "; ".join(preview.problems) + "); map them",
-            ),
-        )
-    return preview.mapping, settings, None
+    applied = mapping if mapping is not None else preview.mapping
+    if applied is not None:
+        settings = replace(settings, mapping=applied.to_json())
+    if isinstance(outcome, StatementError):
+        return settings, None, Problem.of(outcome)
+    return settings, outcome, None
 
 
 def _choose_account(
@@ -326,26 +336,35 @@ def read_statement(
                 candidates=tuple(g.name for g in guesses),
             ),
         )
+    options = ParseOptions(
+        currency=currency,
+        date_format=settings.date_format,
+        max_errors=max_errors,
+        skip_invalid_rows=settings.skip_invalid_rows,
+    )
     try:
         importer = get_importer(format_name)
-        profile: Mapping[str, Any] | None = None
         if importer.name == "csv":
-            mapping, settings, problem = _csv_mapping(data, settings, profiles, detected)
-            if problem is not None:
+            # One reading of the file for the preview and the statement (the registry's parse would read it again).
+            settings, parsed, problem = _read_csv(data, settings, profiles, options, detected)
+            if problem is not None or parsed is None:
                 return Reading(format=importer.name, settings=settings, detected=detected, problem=problem)
-            assert mapping is not None
-            profile = mapping.to_json()
-            settings = replace(settings, mapping=profile)
-        options = ParseOptions(
-            currency=currency,
-            date_format=settings.date_format,
-            profile=profile,
-            max_errors=max_errors,
-            skip_invalid_rows=settings.skip_invalid_rows,
-        )
-        statement = default_registry().parse(data, filename=filename, format=importer.name, options=options)
+            statement = parsed
+        else:
+            statement = default_registry().parse(data, filename=filename, format=importer.name, options=options)
     except StatementError as exc:
         return Reading(format=format_name, settings=settings, detected=detected, problem=Problem.of(exc))
+    except Exception:
+        logger.exception("reading a %s statement failed", format_name)
+        return Reading(
+            format=format_name,
+            settings=settings,
+            detected=detected,
+            problem=Problem(
+                code=ErrorCode.IMPORTER_FAILED,
+                message=f"the {format_name} importer could not read this file (an error on our side, logged)",
+            ),
+        )
     detected["accounts"] = [_account_json(i, a) for i, a in enumerate(statement.accounts)]
     detected["encoding"] = statement.encoding
     account, problem = _choose_account(statement, settings, currency)

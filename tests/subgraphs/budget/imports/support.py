@@ -212,7 +212,7 @@ class Importer:
             total = await session.scalar(
                 select(func.coalesce(func.sum(Transaction.amount), 0)).where(Transaction.account_id == self.account_id)
             )
-        return Decimal(account.opening_balance) + Decimal(total)
+        return Decimal(account.opening_balance) + Decimal(total or 0)
 
     async def ledger(self) -> list[Transaction]:
         async with self.runtime.sessionmaker() as session:
