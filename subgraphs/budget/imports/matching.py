@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 import asyncpg
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from subgraphs.budget.importers import StatementRow
@@ -61,10 +62,17 @@ NEW = RowMatch(status=Status.NEW, reason="no_match", action=Action.CREATE)
 
 
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under the session's current transaction, for COPY and large result sets."""
+    """The asyncpg connection under the session's current transaction, for COPY and large result sets.
+
+    SQLAlchemy's asyncpg driver sends ``BEGIN`` lazily, with the first statement it runs itself: until then a
+    statement sent on the raw connection would run on its own, outside the transaction. So one is run first."""
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver: asyncpg.Connection = raw.driver_connection
+    if not driver.is_in_transaction():
+        await connection.execute(text("SELECT 1"))
+    if not driver.is_in_transaction():  # pragma: no cover - a driver change; never write outside the transaction
+        raise RuntimeError("the session has no database transaction to join")
     return driver
 
 

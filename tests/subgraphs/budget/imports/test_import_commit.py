@@ -354,3 +354,21 @@ async def test_the_project_samples_csv_then_qfx(importer: Importer) -> None:
     assert new == [("2024-01-16", "SHELL OIL 57442"), ("2024-01-30", "STARBUCKS STORE #1234")]
     await importer.commit(uploaded["import"]["id"])
     assert await importer.balance() == balance - Decimal("9.50")
+
+
+async def test_raw_writes_join_the_sessions_transaction(importer: Importer) -> None:
+    """The set-based writes go through asyncpg directly: they must roll back with the session's transaction."""
+    from subgraphs.budget.imports.matching import driver_connection
+
+    async with importer.runtime.sessionmaker() as session:
+        async with session.begin():
+            conn = await driver_connection(session)
+            assert conn.is_in_transaction()
+            await conn.execute(
+                "INSERT INTO budget.payees (id, household_id, name, name_key) VALUES ($1, $2, 'Ghost', 'ghost')",
+                uuid.uuid4(),
+                importer.viewer.household_ids[0],
+            )
+            await session.rollback()
+    async with importer.runtime.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(Payee)) == 0
