@@ -22,6 +22,7 @@ the same amount at another payee, or a third coffee when only two were there bef
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -54,10 +55,12 @@ _NOISE = re.compile(r"\d{4,}|[^0-9a-z]+")
 """Runs of four or more digits, and runs of anything but ASCII letters and digits: both become a space."""
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def normalise_text(value: str | None) -> str:
     """Payee/memo text reduced to what stays the same between exports: lower case, accents and punctuation
     removed, runs of four or more digits (card numbers, terminal ids, timestamps, sequence numbers) dropped,
-    whitespace collapsed. ``"REWE Markt GmbH, Karte 4711 0815"`` -> ``"rewe markt gmbh karte"``."""
+    whitespace collapsed. ``"REWE Markt GmbH, Karte 4711 0815"`` -> ``"rewe markt gmbh karte"``. Memoised: a
+    statement repeats its payees, and an import normalises each row's texts for its key and again to match it."""
     if not value:
         return ""
     plain = value.casefold()
@@ -93,14 +96,6 @@ def import_keys(rows: Sequence[StatementRow], *, namespace: str) -> tuple[str, .
     """
     seen: Counter[str] = Counter()
     keys = []
-    texts: dict[str | None, str] = {}  # a statement repeats its payees: each is normalised once
-
-    def normalised(value: str | None) -> str:
-        found = texts.get(value)
-        if found is None:
-            found = texts[value] = normalise_text(value)
-        return found
-
     for row in rows:
         if row.reference:
             base = f"r{KEY_VERSION}:" + _digest(namespace, "ref", row.reference)
@@ -112,8 +107,8 @@ def import_keys(rows: Sequence[StatementRow], *, namespace: str) -> tuple[str, .
                 row.booking_date.isoformat(),
                 _amount_text(row.amount),
                 row.currency,
-                normalised(row.payee),
-                normalised(row.memo),
+                normalise_text(row.payee),
+                normalise_text(row.memo),
             )
             seen[base] += 1
             keys.append(f"{base}:{seen[base]}")
@@ -179,10 +174,12 @@ def payee_similarity(a: Fingerprint, b: Fingerprint) -> float | None:
             leading = 0.7 if _leading_word(left) and _leading_word(left) == _leading_word(right) else 0.0
             overlap = len(lw & rw) / len(lw | rw)
             best = max(best, contained, leading, overlap)
-            # The character ratio is costly; its cheap upper bounds say when it cannot raise ``best``.
-            matcher = SequenceMatcher(None, left, right, autojunk=False)
-            if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
-                best = max(best, matcher.ratio())
+            # The character ratio is costly; its cheap upper bounds (``real_quick_ratio``, then ``quick_ratio``)
+            # say when it cannot raise ``best``.
+            if 2.0 * min(len(left), len(right)) / (len(left) + len(right)) > best:
+                matcher = SequenceMatcher(None, left, right, autojunk=False)
+                if matcher.quick_ratio() > best:
+                    best = max(best, matcher.ratio())
             if best >= 1.0:
                 return 1.0
     return best

@@ -19,7 +19,6 @@ import logging
 import re
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -194,64 +193,69 @@ def _clean_payee(value: str | None) -> str | None:
     return cleaned or None
 
 
-@dataclass
 class _Staging:
-    """Builds ``import_rows`` records (in ``writing.COPY_COLUMNS`` order) from classified, categorised rows."""
+    """Builds ``import_rows`` records (in ``writing.COPY_COLUMNS`` order) from classified, categorised rows: the
+    per-row work of a large import, so what repeats (payee names and keys) is worked out once."""
 
-    batch: ImportBatch
-    account: Account
-    categoriser: Categoriser
+    def __init__(self, *, batch: ImportBatch, account: Account, categoriser: Categoriser) -> None:
+        self.batch_id = batch.id
+        self.account_id = account.id
+        self.household_id = account.household_id
+        self.suggest = categoriser.suggest
+        self._payees: dict[str | None, tuple[str | None, str]] = {}
 
-    def __post_init__(self) -> None:
-        self._keys: dict[str, str] = {}
-
-    def key(self, name: str | None) -> str:
-        if not name:
-            return ""
-        found = self._keys.get(name)
+    def payee(self, name: str | None) -> tuple[str | None, str]:
+        """The name tidied, and its payee key (``""`` for none)."""
+        found = self._payees.get(name)
         if found is None:
-            found = self._keys[name] = payee_key(name)
+            cleaned = _clean_payee(name)
+            found = self._payees[name] = (cleaned, payee_key(cleaned) if cleaned else "")
         return found
 
     def record(self, position: int, row: StatementRow, key: str, match: RowMatch) -> tuple[Any, ...]:
-        account = self.account
-        suggestion = self.categoriser.suggest(
-            Draft(account_id=account.id, date=row.booking_date, amount=row.amount, payee=row.payee, memo=row.memo)
+        suggestion = self.suggest(
+            Draft(account_id=self.account_id, date=row.booking_date, amount=row.amount, payee=row.payee, memo=row.memo)
         )
-        payee_name = _clean_payee(suggestion.payee) or _clean_payee(row.payee)
-        try:
-            tags = normalize_tags(suggestion.tags) if suggestion.tags else []
-        except LedgerError:
+        payee_name, payee_key_ = self.payee(suggestion.payee or row.payee)
+        if suggestion.tags:
+            try:
+                tags = normalize_tags(suggestion.tags)
+            except LedgerError:
+                tags = []
+        else:
             tags = []
         decided = suggestion.category_id is not None or suggestion.payee is not None or bool(tags)
-        if match.action == Action.CREATE:
+        action = match.action
+        if action == Action.CREATE:
             transaction_id: uuid.UUID | None = uuid.uuid4()
-        elif match.action == Action.LINK:
+        elif action == Action.LINK:
             transaction_id = match.matched
         else:
             transaction_id = None
+        payee = row.payee
+        reference = row.reference
         return (
-            self.batch.id,
+            self.batch_id,
             position,
-            account.household_id,
-            account.id,
+            self.household_id,
+            self.account_id,
             row.line,
             row.record,
             row.booking_date,
             row.amount,
             row.currency,
-            (row.payee or None) and row.payee[:300],
+            payee[:300] if payee else None,
             row.memo,
-            (row.reference or None) and row.reference[:200],
+            reference[:200] if reference else None,
             key,
             match.status,
             match.reason,
             match.similarity,
             match.matched,
-            match.action,
+            action,
             transaction_id,
             payee_name,
-            self.key(payee_name),
+            payee_key_,
             suggestion.category_id,
             tags,
             suggestion.reason[:300] if decided and suggestion.reason else None,

@@ -55,7 +55,7 @@ class Categoriser:
 
     def __init__(self, *, payee_defaults: Mapping[str, uuid.UUID]) -> None:
         self._payee_defaults = dict(payee_defaults)
-        self._keys: dict[str, str] = {}
+        self._by_payee: dict[str, Suggestion] = {}
 
     @classmethod
     async def load(cls, *, session: AsyncSession, household_id: uuid.UUID) -> Categoriser:
@@ -80,12 +80,19 @@ class Categoriser:
         """The payee's default category when the draft's payee (or an alias of it) has one."""
         if not draft.payee:
             return NOTHING
-        key = self._keys.get(draft.payee)
-        if key is None:
-            key = self._keys[draft.payee] = payee_key(draft.payee)
-        category_id = self._payee_defaults.get(key)
-        if category_id is None:
-            return NOTHING
-        return Suggestion(
-            category_id=category_id, payee=None, tags=(), confidence=1.0, reason="payee default", source="payee"
-        )
+        known = self._by_payee.get(draft.payee)  # a statement repeats its payees: each is looked up once
+        if known is None:
+            category_id = self._payee_defaults.get(payee_key(draft.payee))
+            known = self._by_payee[draft.payee] = (
+                Suggestion(
+                    category_id=category_id,
+                    payee=None,
+                    tags=(),
+                    confidence=1.0,
+                    reason="payee default",
+                    source="payee",
+                )
+                if category_id is not None
+                else NOTHING
+            )
+        return known

@@ -360,15 +360,14 @@ async def test_raw_writes_join_the_sessions_transaction(importer: Importer) -> N
     """The set-based writes go through asyncpg directly: they must roll back with the session's transaction."""
     from subgraphs.budget.imports.matching import driver_connection
 
-    async with importer.runtime.sessionmaker() as session:
-        async with session.begin():
-            conn = await driver_connection(session)
-            assert conn.is_in_transaction()
-            await conn.execute(
-                "INSERT INTO budget.payees (id, household_id, name, name_key) VALUES ($1, $2, 'Ghost', 'ghost')",
-                uuid.uuid4(),
-                importer.viewer.household_ids[0],
-            )
-            await session.rollback()
+    async with importer.runtime.sessionmaker() as session, session.begin():
+        conn = await driver_connection(session)
+        assert conn.is_in_transaction()
+        await conn.execute(
+            "INSERT INTO budget.payees (id, household_id, name, name_key) VALUES ($1, $2, 'Ghost', 'ghost')",
+            uuid.uuid4(),
+            importer.viewer.household_ids[0],
+        )
+        await session.rollback()
     async with importer.runtime.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Payee)) == 0

@@ -41,7 +41,7 @@ async def subscribe(runtime: Runtime, viewer: Viewer, import_id: str) -> AsyncIt
         PROGRESS, variable_values={"id": import_id}, context_value=Context(runtime=runtime, viewer=viewer)
     )
     assert not hasattr(result, "errors") or result.errors is None, result
-    return result  # type: ignore[return-value]
+    return result
 
 
 async def test_stored_state_then_each_step_until_committed(live: Runtime, importer: Importer) -> None:
