@@ -15,6 +15,7 @@ from fincloud.config import get_settings
 from fincloud.constants import ARQ_QUEUE
 from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import deserialize_job, serialize_job
+from fincloud.storage import store_from_settings
 from workers.dispatch import inbox_on_transaction_created
 from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.imports import import_commit
@@ -31,6 +32,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         raise RuntimeError("FINCLOUD_DATABASE_URL must be set")
     ctx["engine"] = create_engine(settings.DATABASE_URL, pool_size=5, application_name="fincloud-worker")
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
+    ctx["store"] = store_from_settings(settings)
     ctx["relay"] = make_relay(ctx)
     listening = asyncio.Event()
     ctx["relay_task"] = asyncio.create_task(ctx["relay"].run(ready=listening), name="outbox-relay")

@@ -59,6 +59,7 @@ __all__ = [
     "delete_profile",
     "dry_run",
     "get_import",
+    "purge_import_files",
     "request_commit",
     "run_commit",
     "save_profile",
@@ -720,3 +721,11 @@ async def delete_profile(
     await session.delete(profile)
     await session.flush()
     return profile
+
+
+async def purge_import_files(*, store: ObjectStore, household_id: uuid.UUID) -> int:
+    """Delete the raw statement files of a household's imports (its household was deleted); returns how many."""
+    keys = await store.keys(f"imports/{household_id}/")
+    for key in keys:
+        await store.delete(key)
+    return len(keys)
