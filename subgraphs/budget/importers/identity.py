@@ -53,6 +53,11 @@ KEY_VERSION = "1"
 
 _NOISE = re.compile(r"\d{4,}|[^0-9a-z]+")
 """Runs of four or more digits, and runs of anything but ASCII letters and digits: both become a space."""
+_LONG_DIGITS = re.compile(r"\d{4,}")
+_NOT_WORD_BYTES = bytes(
+    b if chr(b).isascii() and (chr(b).isdigit() or "a" <= chr(b) <= "z") else 32 for b in range(256)
+)
+"""For ASCII text: every byte but ``0-9a-z`` becomes a space (as ``_NOISE`` does, in one C pass)."""
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -64,9 +69,12 @@ def normalise_text(value: str | None) -> str:
     if not value:
         return ""
     plain = value.casefold()
-    if not plain.isascii():  # accents off: only text outside ASCII has any
-        decomposed = unicodedata.normalize("NFKD", plain.replace("ß", "ss"))
-        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if plain.isascii():  # the common case, done with a byte table
+        words = plain.encode("ascii").translate(_NOT_WORD_BYTES).decode("ascii")
+        return " ".join(_LONG_DIGITS.sub(" ", words).split())
+    # Accents off: only text outside ASCII has any.
+    decomposed = unicodedata.normalize("NFKD", plain.replace("ß", "ss"))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(_NOISE.sub(" ", plain).split())
 
 

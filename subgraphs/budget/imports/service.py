@@ -18,7 +18,7 @@ import hashlib
 import logging
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +70,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 ROW_ACTIONS = frozenset({Action.CREATE, Action.LINK, Action.SKIP})
+_STAGING_SLICE = 5_000
 
 
 class ImportNotFoundError(LedgerError, LookupError):
@@ -303,11 +304,16 @@ async def _analyse(
     matches = await match_rows(session, account_id=account.id, rows=rows, keys=keys, source=reading.format or "")
     categoriser = await Categoriser.load(session=session, household_id=account.household_id)
     staging = _Staging(batch=batch, account=account, categoriser=categoriser)
-    records = [
-        staging.record(position, row, key, match)
-        for position, (row, key, match) in enumerate(zip(rows, keys, matches, strict=True))
-    ]
-    await copy_rows(conn, records)
+
+    async def records() -> AsyncIterator[tuple[Any, ...]]:
+        # Built a slice at a time while COPY sends the previous ones: PostgreSQL indexes rows on the other core.
+        for start in range(0, len(rows), _STAGING_SLICE):
+            end = min(start + _STAGING_SLICE, len(rows))
+            for position in range(start, end):
+                yield staging.record(position, rows[position], keys[position], matches[position])
+            await asyncio.sleep(0)
+
+    await copy_rows(conn, records())
     skipped = sum(1 for w in reading.warnings if w.code == "invalid_row")
     batch.counts = _counts(matches, skipped)
     batch.problem = None

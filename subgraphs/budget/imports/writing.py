@@ -10,7 +10,8 @@ writer.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterable, Awaitable, Callable, Sequence
+from typing import Any
 
 import asyncpg
 
@@ -48,12 +49,12 @@ COPY_COLUMNS: tuple[str, ...] = (
 """The ``import_rows`` columns a dry run writes, in the order of its records."""
 
 
-async def copy_rows(conn: asyncpg.Connection, records: Sequence[tuple[object, ...]]) -> None:
-    """Write a dry run's rows (tuples in ``COPY_COLUMNS`` order) with ``COPY`` in the binary protocol."""
-    if records:
-        await conn.copy_records_to_table(
-            "import_rows", schema_name="budget", columns=list(COPY_COLUMNS), records=records
-        )
+async def copy_rows(
+    conn: asyncpg.Connection, records: Sequence[tuple[Any, ...]] | AsyncIterable[tuple[Any, ...]]
+) -> None:
+    """Write a dry run's rows (tuples in ``COPY_COLUMNS`` order) with ``COPY`` in the binary protocol; an async
+    iterable is sent as it is produced."""
+    await conn.copy_records_to_table("import_rows", schema_name="budget", columns=list(COPY_COLUMNS), records=records)
 
 
 _CREATE_PAYEES = """
