@@ -26,7 +26,6 @@ import functools
 import hashlib
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -102,13 +101,13 @@ def import_keys(rows: Sequence[StatementRow], *, namespace: str) -> tuple[str, .
     ``namespace`` keeps accounts apart: pass the destination account's id (an OFX ``FITID`` is only unique per
     account).
     """
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}  # a plain dict: Counter's missing-key path is slow, and nearly every key is new
     keys = []
     for row in rows:
         if row.reference:
             base = f"r{KEY_VERSION}:" + _digest(namespace, "ref", row.reference)
-            seen[base] += 1
-            keys.append(base if seen[base] == 1 else f"{base}:{seen[base]}")
+            count = seen[base] = seen.get(base, 0) + 1
+            keys.append(base if count == 1 else f"{base}:{count}")
         else:
             base = f"h{KEY_VERSION}:" + _digest(
                 namespace,
@@ -118,8 +117,8 @@ def import_keys(rows: Sequence[StatementRow], *, namespace: str) -> tuple[str, .
                 normalise_text(row.payee),
                 normalise_text(row.memo),
             )
-            seen[base] += 1
-            keys.append(f"{base}:{seen[base]}")
+            count = seen[base] = seen.get(base, 0) + 1
+            keys.append(f"{base}:{count}")
     return tuple(keys)
 
 
