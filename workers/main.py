@@ -20,6 +20,7 @@ from workers.budgets import budget_on_transaction_event, budget_receipts_prune
 from workers.dispatch import inbox_on_transaction_created
 from workers.files import files_export, files_sweep
 from workers.fx import fx_rates_cron, fx_rates_fetch
+from workers.imports import import_commit
 from workers.outbox import make_relay, outbox_sweep
 from workers.purge import purge_household
 from workers.recurring import recurring_cron, recurring_materialize
@@ -69,6 +70,7 @@ class WorkerSettings:
         budget_on_transaction_event,
         recurring_materialize,
         files_export,
+        import_commit,
     ]
     cron_jobs = [
         cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),

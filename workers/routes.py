@@ -6,6 +6,7 @@ from fincloud.constants import (
     TOPIC_ACCOUNT_CHANGED,
     TOPIC_EXPORT_REQUESTED,
     TOPIC_HOUSEHOLD_DELETED,
+    TOPIC_IMPORT_COMMIT_REQUESTED,
     TOPIC_TRANSACTION_CREATED,
     TOPIC_TRANSACTION_DELETED,
     TOPIC_TRANSACTION_UPDATED,
@@ -18,4 +19,5 @@ EVENT_JOBS: dict[str, tuple[str, ...]] = {
     TOPIC_ACCOUNT_CHANGED: ("portfolio_on_account_changed",),
     TOPIC_HOUSEHOLD_DELETED: ("purge_household",),
     TOPIC_EXPORT_REQUESTED: ("files_export",),
+    TOPIC_IMPORT_COMMIT_REQUESTED: ("import_commit",),
 }

@@ -12,6 +12,8 @@ from subgraphs.budget.context import Context
 from subgraphs.budget.files.fields import export
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
+from subgraphs.budget.imports.queries import import_, import_formats, import_mapping_profiles, imports
+from subgraphs.budget.imports.types import Import, ImportFormat, ImportMappingProfile
 from subgraphs.budget.ledger_queries import category_groups, payees, reconciliation_preview
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.recurring.queries import recurring_transactions, recurring_upcoming
@@ -176,3 +178,23 @@ class Query:
         "into the household's base currency at that date. Null if `householdId` is not yours.",
         permission_classes=[IsAuthenticated],
     )
+    imports: Connection[Import] = strawberry.field(
+        resolver=imports,
+        description="Statement imports into an account, newest first; empty if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    import_: Import | None = strawberry.field(
+        resolver=import_,
+        name="import",
+        description="One import with its dry run's rows; null if it does not exist or is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    import_mapping_profiles: Connection[ImportMappingProfile] = strawberry.field(
+        resolver=import_mapping_profiles,
+        description="An account's saved CSV mappings, by name; empty if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+
+    @strawberry.field(description="The installed statement formats.", permission_classes=[IsAuthenticated])
+    def import_formats(self) -> list[ImportFormat]:
+        return import_formats()

@@ -12,6 +12,7 @@ from subgraphs.budget.categorisation import models as categorisation_models  # n
 from subgraphs.budget.files import models as files_models  # noqa: F401  (exports, attachments, object queue)
 from subgraphs.budget.files.objects import queue_household_objects
 from subgraphs.budget.fx import models as fx_models  # noqa: F401  (puts fx_rates, overrides included, in Base)
+from subgraphs.budget.imports import models as import_models  # noqa: F401  (import batches, rows, profiles)
 from subgraphs.budget.models import Base
 from subgraphs.budget.recurring import models as recurring_models  # noqa: F401  (schedules, occurrences)
 from subgraphs.budget.search import models as search_models  # noqa: F401  (search and report indexes)
