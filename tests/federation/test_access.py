@@ -27,7 +27,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -210,10 +210,17 @@ class Victim:
     api_key_id: str
     inbox_item_id: str = ""
     audit_event_id: str = ""
+    category_id: str = ""
+    recurring_id: str = ""
+    category_group_id: str = ""
+    payee_id: str = ""
+    payee_alias_id: str = ""
+    reconciliation_id: str = ""
+    export_id: str = ""
+    attachment_id: str = ""
     email: str = ""
     invitation_token: str = ""
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
-    category_id: str = ""
     rule_id: str = ""
     """Alice's categorisation rule, which gives ``category_id``."""
     cursors: dict[str, str] = field(default_factory=dict)
@@ -231,7 +238,14 @@ class Victim:
             self.inbox_item_id,
             self.audit_event_id,
             self.category_id,
+            self.recurring_id,
+            self.category_group_id,
+            self.payee_id,
+            self.payee_alias_id,
+            self.reconciliation_id,
             self.rule_id,
+            self.export_id,
+            self.attachment_id,
         )
         return frozenset(v for v in values if v)
 
@@ -251,7 +265,14 @@ class Victim:
             email=f"nobody-{new()}@example.com",
             invitation_token=f"fci_{uuid.uuid4().hex}",
             category_id=new(),
+            recurring_id=new(),
+            category_group_id=new(),
+            payee_id=new(),
+            payee_alias_id=new(),
+            reconciliation_id=new(),
             rule_id=new(),
+            export_id=new(),
+            attachment_id=new(),
         )
 
 
@@ -311,6 +332,12 @@ ACCOUNT = "id householdId name balance { amount currency } transactions { edges 
 PORTFOLIO = "id householdId name baseCurrency account { id name }"
 FX_RECORD = "id householdId base quote date rate source isOverride"
 FX_ANSWER = f"__typename ... on FxRate {{ rate source isOverride householdId legs {{ {FX_RECORD} }} }} ... on FxRateMissing {{ message householdId }}"
+BUDGET_MONTH = "householdId month budgeted toBeBudgeted lines { categoryId name budgeted activity available }"
+RECURRING = "id householdId name payee categoryId memo amount { amount } nextDate account { id name }"
+ALICE_BUDGET = "4321.09"
+"""What Alice budgets for her category in 2026-11."""
+EXPORT = "id householdId status filename rowCount url expiresAt"
+ATTACHMENT = "id filename contentType sizeBytes sha256 url"
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
 
@@ -417,6 +444,42 @@ ATTACKS: dict[str, list[Attack]] = {
         ),
     ],
     "Query.currencies": [Attack("query { currencies { code name numericCode minorUnits } }", Refused.OWN_ONLY)],
+    "Query.transactions": [
+        Attack(
+            f"""query($h: ID!, $filter: TransactionFilter) {{ transactions(householdId: $h, filter: $filter)
+                 {{ edges {{ relevance node {{ id payee memo amount {{ amount }} account {{ id name }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            # Her ids everywhere an id goes (she has no category yet: her transaction's id stands in for one).
+            lambda v: {
+                "h": v.household_id,
+                "filter": {"text": "a", "accountIds": [v.account_id], "categoryIds": [v.transaction_id]},
+            },
+        ),
+        Attack(
+            f"""query($h: ID!) {{ transactions(householdId: $h, sort: RELEVANCE)
+                 {{ edges {{ node {{ id payee memo }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+    ],
+    **{
+        f"Query.{name}": [
+            Attack(
+                f"""query($h: ID!) {{ {name}(householdId: $h, from: "2026-01-01", to: "2026-12-31") {{
+                     householdId currency {selection}
+                     ratesUsed {{ edges {{ node {{ rate source householdId }} }} }} }} }}""",
+                Refused.NULL,
+                lambda v: {"h": v.household_id},
+            )
+        ]
+        for name, selection in {
+            "cashFlow": "months { month net { amount { amount } unconverted { amount currency } } }",
+            "spendingByCategory": "lines { id name amount { amount { amount } } } total { amount { amount } }",
+            "spendingByPayee": "lines { id name amount { amount { amount } } } total { amount { amount } }",
+            "incomeVsExpense": "income { amount { amount } } expense { amount { amount } } groups { name }",
+            "netWorth": "points { date netWorth { amount { amount } } }",
+        }.items()
+    },
     "Mutation.accountCreate": [
         Attack(
             """mutation($input: AccountCreateInput!) {
@@ -540,6 +603,126 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"householdId": v.household_id, "base": "EUR", "quote": "USD", "date": "2026-11-27"}},
         )
     ],
+    "Query.budgetMonth": [
+        Attack(
+            f'query($h: ID!) {{ budgetMonth(householdId: $h, month: "2026-11") {{ {BUDGET_MONTH} }} }}',
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.budgetMonths": [
+        Attack(
+            f'query($h: ID!) {{ budgetMonths(householdId: $h, from: "2026-10", to: "2026-12") {{ {BUDGET_MONTH} }} }}',
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.budgetSettings": [
+        Attack(
+            "query($h: ID!) { budgetSettings(householdId: $h) { householdId model currency thresholdLevels } }",
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.recurringTransactions": [
+        Attack(
+            f"""query($h: ID!) {{ recurringTransactions(householdId: $h) {{
+                 edges {{ node {{ {RECURRING} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.recurringUpcoming": [
+        Attack(
+            f"""query($h: ID!) {{ recurringUpcoming(householdId: $h, days: 62) {{
+                 edges {{ cursor node {{ date amount {{ amount }} recurring {{ {RECURRING} }} }} }}
+                 pageInfo {{ hasNextPage endCursor }} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Mutation.budgetSet": [
+        Attack(
+            """mutation($input: BudgetSetInput!) {
+                 budgetSet(input: $input) { budgetMonth { householdId lines { name } } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"categoryId": v.category_id, "month": "2026-11", "amount": "1.00"}},
+        )
+    ],
+    "Mutation.budgetCopyMonth": [
+        Attack(
+            """mutation($input: BudgetCopyMonthInput!) {
+                 budgetCopyMonth(input: $input) { copied budgetMonth { lines { name } } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "month": "2026-12", "overwrite": True}},
+        )
+    ],
+    "Mutation.budgetSettingsUpdate": [
+        Attack(
+            """mutation($input: BudgetSettingsUpdateInput!) {
+                 budgetSettingsUpdate(input: $input) { settings { model } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "model": "ENVELOPE", "thresholdLevels": [1]}},
+        )
+    ],
+    "Mutation.recurringCreate": [
+        Attack(
+            f"""mutation($input: RecurringCreateInput!) {{
+                 recurringCreate(input: $input) {{ recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "accountId": v.account_id,
+                    "categoryId": v.category_id,
+                    "amount": "-1.00",
+                    "startDate": "2026-11-28",
+                    "preset": "MONTHLY_FIRST",
+                }
+            },
+        )
+    ],
+    "Mutation.recurringUpdate": [
+        Attack(
+            f"""mutation($input: RecurringUpdateInput!) {{
+                 recurringUpdate(input: $input) {{ recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"id": v.recurring_id, "accountId": v.account_id, "categoryId": v.category_id, "memo": "x"}
+            },
+        )
+    ],
+    "Mutation.recurringDelete": [
+        Attack(
+            """mutation($input: RecurringDeleteInput!) {
+                 recurringDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Mutation.recurringSkipNext": [
+        Attack(
+            f"""mutation($input: RecurringSkipNextInput!) {{
+                 recurringSkipNext(input: $input) {{ skippedDate recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Mutation.recurringUnskip": [
+        Attack(
+            f"""mutation($input: RecurringUnskipInput!) {{
+                 recurringUnskip(input: $input) {{ date recurring {{ {RECURRING} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.recurring_id}},
+        )
+    ],
+    "Subscription.budgetChanged": [
+        Attack(
+            """subscription($h: ID!) { budgetChanged(householdId: $h) {
+                 eventId householdId months categoryIds reason budgetMonths { lines { name budgeted } } } }""",
+            Refused.NO_EVENT,
+            lambda v: {"h": v.household_id},
+        )
+    ],
     "Query.rules": [
         Attack(
             f"query($h: ID) {{ rules(householdId: $h) {{ edges {{ node {{ {RULE} }} }} {CONNECTION} }} }}",
@@ -626,6 +809,57 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"householdId": v.household_id, "learningEnabled": False}},
         ),
     ],
+    "Query.export": [
+        Attack(
+            "query($id: ID!) { export(id: $id) { id householdId status filename rowCount url expiresAt } }",
+            Refused.NULL,
+            lambda v: {"id": v.export_id},
+        )
+    ],
+    "Mutation.transactionsExport": [
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"format": "CSV", "householdId": v.household_id}},
+        ),
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"format": "OFX", "accountIds": [v.account_id]}},
+        ),
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            # Alice has no category; any id of hers must answer like a missing category.
+            lambda v: {"input": {"format": "CSV", "categoryIds": [v.transaction_id]}},
+        ),
+    ],
+    # A JSON request cannot carry a file; the owner check comes first, so a string in its place is enough to probe.
+    "Mutation.attachmentCreate": [
+        Attack(
+            f"""mutation($input: AttachmentCreateInput!) {{
+                 attachmentCreate(input: $input) {{ attachment {{ {ATTACHMENT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"file": "JVBERi0xLjQK", "transactionId": v.transaction_id}},
+        ),
+        Attack(
+            f"""mutation($input: AttachmentCreateInput!) {{
+                 attachmentCreate(input: $input) {{ attachment {{ {ATTACHMENT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"file": "JVBERi0xLjQK", "accountId": v.account_id}},
+        ),
+    ],
+    "Mutation.attachmentDelete": [
+        Attack(
+            """mutation($input: AttachmentDeleteInput!) {
+                 attachmentDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.attachment_id}},
+        )
+    ],
     "Subscription.transactionCreated": [
         Attack(
             """subscription($h: ID) { transactionCreated(householdId: $h) {
@@ -640,6 +874,213 @@ ATTACKS: dict[str, list[Attack]] = {
         ),
     ],
 }
+
+NOBODY = "00000000-0000-4000-8000-000000000000"
+"""An id that names nothing, for the second id of an attack whose first is Alice's."""
+TRANSACTION = "id amount { amount } payee memo notes tags status category { id name } normalizedPayee { id name }"
+MUTATION_ERRORS = "errors { __typename message }"
+
+
+def _mutation(name: str, payload: str) -> str:
+    input_type = f"{name[0].upper()}{name[1:]}Input"
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {payload} {MUTATION_ERRORS} }} }}"
+
+
+def _ledger_attack(name: str, payload: str, input_: Callable[[Victim], dict[str, Any]]) -> Attack:
+    return Attack(_mutation(name, payload), Refused.NOT_FOUND, lambda v: {"input": input_(v)})
+
+
+LEDGER_ATTACKS: dict[str, list[Attack]] = {
+    "Query.categoryGroups": [
+        Attack(
+            f"""query($h: ID) {{ categoryGroups(householdId: $h, includeArchived: true) {{
+                 edges {{ node {{ id name categories(includeArchived: true) {{ id name }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack("query { categoryGroups { edges { node { id name categories { id } } } } }", Refused.OWN_ONLY),
+    ],
+    "Query.payees": [
+        Attack(
+            f"""query($h: ID) {{ payees(householdId: $h) {{
+                 edges {{ node {{ id name aliases {{ id alias }} defaultCategory {{ id }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack('query { payees(prefix: "Alice") { edges { node { id name } } } }', Refused.OWN_ONLY),
+    ],
+    "Query.reconciliationPreview": [
+        Attack(
+            f"""query($a: ID!) {{ reconciliationPreview(accountId: $a, statementDate: "2026-11-30",
+                 statementBalance: "1.00") {{ accountId clearedBalance {{ amount }} difference {{ amount }}
+                 toReconcileCount transactions {{ edges {{ node {{ {TRANSACTION} }} }} }} }} }}""",
+            Refused.NULL,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Mutation.accountUpdate": [
+        _ledger_attack("accountUpdate", "account { id name }", lambda v: {"id": v.account_id, "name": "Planted"})
+    ],
+    "Mutation.accountArchive": [
+        _ledger_attack("accountArchive", "account { id archived }", lambda v: {"id": v.account_id})
+    ],
+    "Mutation.accountUnarchive": [
+        _ledger_attack("accountUnarchive", "account { id archived }", lambda v: {"id": v.account_id})
+    ],
+    "Mutation.accountRemove": [
+        _ledger_attack(
+            "accountRemove", "removedAccountId transactionsDeleted counterpartsKept", lambda v: {"id": v.account_id}
+        )
+    ],
+    "Mutation.transactionUpdate": [
+        _ledger_attack(
+            "transactionUpdate", f"transaction {{ {TRANSACTION} }}", lambda v: {"id": v.transaction_id, "memo": "x"}
+        ),
+        _ledger_attack(
+            "transactionUpdate",
+            f"transaction {{ {TRANSACTION} }} counterpart {{ id }}",
+            lambda v: {"id": v.transaction_id, "accountId": v.account_id, "categoryId": v.category_id},
+        ),
+        _ledger_attack(
+            "transactionUpdate",
+            f"transaction {{ {TRANSACTION} }}",
+            lambda v: {
+                "id": v.transaction_id,
+                "splits": [{"amount": "-200.00", "categoryId": v.category_id}, {"amount": "-71.89"}],
+            },
+        ),
+    ],
+    "Mutation.transactionDelete": [
+        _ledger_attack("transactionDelete", "deletedIds", lambda v: {"id": v.transaction_id, "unlockReconciled": True})
+    ],
+    "Mutation.transferCreate": [
+        _ledger_attack(
+            "transferCreate",
+            "fromTransaction { id } toTransaction { id }",
+            lambda v: {"fromAccountId": v.account_id, "toAccountId": NOBODY, "date": "2026-11-28", "amount": "1"},
+        ),
+        _ledger_attack(
+            "transferCreate",
+            "fromTransaction { id } toTransaction { id }",
+            lambda v: {"fromAccountId": NOBODY, "toAccountId": v.account_id, "date": "2026-11-28", "amount": "1"},
+        ),
+    ],
+    "Mutation.reconciliationFinish": [
+        _ledger_attack(
+            "reconciliationFinish",
+            "reconciliation { id } reconciledCount adjustment { id }",
+            lambda v: {
+                "accountId": v.account_id,
+                "statementDate": "2026-11-30",
+                "statementBalance": "0.00",
+                "createAdjustment": True,
+            },
+        )
+    ],
+    "Mutation.payeeUpdate": [
+        _ledger_attack("payeeUpdate", "payee { id name }", lambda v: {"id": v.payee_id, "name": "Planted"}),
+        _ledger_attack(
+            "payeeUpdate", "payee { id name }", lambda v: {"id": NOBODY, "defaultCategoryId": v.category_id}
+        ),
+    ],
+    "Mutation.payeeMerge": [
+        _ledger_attack(
+            "payeeMerge",
+            "payee { id name } transactionsMoved",
+            lambda v: {"sourceIds": [v.payee_id], "targetId": NOBODY},
+        ),
+        _ledger_attack(
+            "payeeMerge",
+            "payee { id name } transactionsMoved",
+            lambda v: {"sourceIds": [NOBODY], "targetId": v.payee_id},
+        ),
+    ],
+    "Mutation.payeeAliasAdd": [
+        _ledger_attack(
+            "payeeAliasAdd", "alias { id } payee { id name }", lambda v: {"payeeId": v.payee_id, "alias": "Planted"}
+        )
+    ],
+    "Mutation.payeeAliasRemove": [
+        _ledger_attack("payeeAliasRemove", "payee { id name }", lambda v: {"id": v.payee_alias_id})
+    ],
+    "Mutation.categoryGroupCreate": [
+        _ledger_attack(
+            "categoryGroupCreate",
+            "group { id }",
+            lambda v: {"householdId": v.household_id, "name": "Planted", "kind": "EXPENSE"},
+        )
+    ],
+    "Mutation.categoryGroupUpdate": [
+        _ledger_attack(
+            "categoryGroupUpdate", "group { id name }", lambda v: {"id": v.category_group_id, "name": "Planted"}
+        )
+    ],
+    "Mutation.categoryCreate": [
+        _ledger_attack(
+            "categoryCreate", "category { id }", lambda v: {"groupId": v.category_group_id, "name": "Planted"}
+        )
+    ],
+    "Mutation.categoryUpdate": [
+        _ledger_attack("categoryUpdate", "category { id name }", lambda v: {"id": v.category_id, "hidden": True}),
+        _ledger_attack(
+            "categoryUpdate", "category { id name }", lambda v: {"id": NOBODY, "groupId": v.category_group_id}
+        ),
+    ],
+    "Mutation.categoryMerge": [
+        _ledger_attack(
+            "categoryMerge", "category { id } merged { id }", lambda v: {"sourceId": v.category_id, "targetId": NOBODY}
+        ),
+        _ledger_attack(
+            "categoryMerge", "category { id } merged { id }", lambda v: {"sourceId": NOBODY, "targetId": v.category_id}
+        ),
+    ],
+    "Subscription.accountBalanceChanged": [
+        Attack(
+            """subscription($h: ID) { accountBalanceChanged(householdId: $h) {
+                 id householdId name balance { amount } transactions { edges { node { id payee } } } } }""",
+            Refused.NO_EVENT,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack("subscription { accountBalanceChanged { id householdId name balance { amount } } }", Refused.NO_EVENT),
+    ],
+}
+"""The ledger's operations: each one with Alice's ids in every ID argument it takes."""
+ATTACKS.update(LEDGER_ATTACKS)
+ATTACKS["Mutation.budgetSettingsUpdate"].append(
+    _ledger_attack(
+        "budgetSettingsUpdate",
+        "settings { householdId currency }",
+        lambda v: {"householdId": v.household_id, "baseCurrency": "USD"},
+    )
+)
+ATTACKS["Mutation.transactionCreate"].extend(
+    [
+        Attack(
+            ATTACKS["Mutation.transactionCreate"][0].document,
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "accountId": v.account_id,
+                    "date": "2026-11-28",
+                    "amount": "-1.00",
+                    "categoryId": v.category_id,
+                }
+            },
+        ),
+        Attack(
+            ATTACKS["Mutation.transactionCreate"][0].document,
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "accountId": v.account_id,
+                    "date": "2026-11-28",
+                    "amount": "-2.00",
+                    "splits": [{"amount": "-1.00", "categoryId": v.category_id}, {"amount": "-1.00"}],
+                }
+            },
+        ),
+    ]
+)
 
 PUBLIC: dict[str, str] = {
     "Mutation.register": "creates a new user with a new household; reaches no existing data",
@@ -721,6 +1162,59 @@ VIEWER_READS: dict[str, ViewerRead] = {
         sees=lambda _: ALICE_FX_RATE,
     ),
     "Query.currencies": ViewerRead("{ currencies { code minorUnits } }", sees=lambda _: "BHD"),  # reference data
+    "Query.budgetMonth": ViewerRead(
+        'query($h: ID!) { budgetMonth(householdId: $h, month: "2026-11") { lines { categoryId budgeted } } }',
+        lambda v: {"h": v.household_id},
+        sees=lambda _: ALICE_BUDGET,
+    ),
+    "Query.budgetMonths": ViewerRead(
+        'query($h: ID!) { budgetMonths(householdId: $h, from: "2026-11", to: "2026-12") { lines { categoryId } } }',
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.category_id,
+    ),
+    "Query.budgetSettings": ViewerRead(
+        "query($h: ID!) { budgetSettings(householdId: $h) { householdId model } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
+    "Query.recurringTransactions": ViewerRead(
+        "query($h: ID!) { recurringTransactions(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.recurring_id,
+    ),
+    "Query.recurringUpcoming": ViewerRead(
+        "query($h: ID!) { recurringUpcoming(householdId: $h, days: 62) { edges { node { recurring { id } } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.recurring_id,
+    ),
+    "Subscription.budgetChanged": ViewerRead(
+        "subscription($h: ID!) { budgetChanged(householdId: $h) { householdId } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
+    "Query.transactions": ViewerRead(
+        "query($h: ID!) { transactions(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.transaction_id,
+    ),
+    # Alice spent 271.89 on 2026-11-27 from an account opened with 7319.53.
+    **{
+        f"Query.{name}": ViewerRead(
+            f'query($h: ID!) {{ {name}(householdId: $h, from: "2026-11-01", to: "2026-11-30") {{ {selection} }} }}',
+            lambda v: {"h": v.household_id},
+            sees=lambda _, figure=figure: figure,  # type: ignore[misc]
+        )
+        for name, selection, figure in (
+            ("cashFlow", "expense { amount { amount } }", "271.89"),
+            ("spendingByCategory", "total { amount { amount } }", "271.89"),
+            ("spendingByPayee", "lines { amount { amount { amount } } }", "271.89"),
+            ("incomeVsExpense", "expense { amount { amount } }", "271.89"),
+            ("netWorth", "points { netWorth { amount { amount } } }", "7047.64"),
+        )
+    },
+    "Query.export": ViewerRead(
+        "query($id: ID!) { export(id: $id) { id url } }", lambda v: {"id": v.export_id}, sees=lambda v: v.export_id
+    ),
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
@@ -748,6 +1242,19 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.transactionCreate": ATTACKS["Mutation.transactionCreate"],
+    **{
+        coordinate: ATTACKS[coordinate]
+        for coordinate in (
+            "Mutation.budgetSet",
+            "Mutation.budgetCopyMonth",
+            "Mutation.budgetSettingsUpdate",
+            "Mutation.recurringCreate",
+            "Mutation.recurringUpdate",
+            "Mutation.recurringDelete",
+            "Mutation.recurringSkipNext",
+            "Mutation.recurringUnskip",
+        )
+    },
     "Mutation.fxRateOverrideSet": [
         *ATTACKS["Mutation.fxRateOverrideSet"],
         Attack(
@@ -795,6 +1302,8 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         *ATTACKS["Mutation.categorisationSettingsUpdate"],
         Attack(SETTINGS_UPDATE, Refused.USER_ERROR, lambda v: {"input": {"learningEnabled": False}}),
     ],
+    "Mutation.attachmentCreate": ATTACKS["Mutation.attachmentCreate"],
+    "Mutation.attachmentDelete": ATTACKS["Mutation.attachmentDelete"],
     "Mutation.invitationCreate": [
         Attack(
             """mutation($input: InvitationCreateInput!) { invitationCreate(input: $input) { ok errors { __typename } } }""",
@@ -812,6 +1321,41 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
 """Every mutation, tried with a viewer's token on Alice's household: all refused with a typed error. (A viewer
 may still leave the household: ``memberRemove`` with their own id.)"""
 
+VIEWER_READS.update(
+    {
+        "Query.categoryGroups": ViewerRead(
+            "query($h: ID) { categoryGroups(householdId: $h) { edges { node { id categories { id } } } } }",
+            lambda v: {"h": v.household_id},
+            sees=lambda v: v.category_id,
+        ),
+        "Query.payees": ViewerRead(
+            "query($h: ID) { payees(householdId: $h) { edges { node { id aliases { id } } } } }",
+            lambda v: {"h": v.household_id},
+            sees=lambda v: v.payee_alias_id,
+        ),
+        "Query.reconciliationPreview": ViewerRead(
+            """query($a: ID!) { reconciliationPreview(accountId: $a, statementDate: "2026-11-30",
+                 statementBalance: "1.00") { accountId toReconcileCount } }""",
+            lambda v: {"a": v.account_id},
+            sees=lambda v: v.account_id,
+        ),
+        "Subscription.accountBalanceChanged": ViewerRead(
+            "subscription { accountBalanceChanged { id balance { amount } } }", sees=lambda v: v.account_id
+        ),
+    }
+)
+VIEWER_WRITES.update(
+    {coordinate: attacks for coordinate, attacks in LEDGER_ATTACKS.items() if coordinate.startswith("Mutation.")}
+)
+VIEWER_WRITES["Mutation.categoryGroupCreate"] = [
+    *LEDGER_ATTACKS["Mutation.categoryGroupCreate"],
+    Attack(
+        _mutation("categoryGroupCreate", "group { id }"),
+        Refused.USER_ERROR,
+        lambda v: {"input": {"name": "Default", "kind": "EXPENSE"}},
+    ),
+]
+
 SELF_ONLY: dict[str, str] = {
     "Mutation.emailVerifyRequest": "mails the caller's own address",
     "Mutation.passwordChange": "changes the caller's own password, given the current one",
@@ -820,6 +1364,12 @@ SELF_ONLY: dict[str, str] = {
 }
 """Mutations that take no household: they act on the caller's own user, whatever household role the caller has,
 so they need no viewer-role attempt. Their ATTACKS entries check they reach no one else."""
+
+VIEWER_MAY: dict[str, str] = {
+    "Mutation.transactionsExport": "only reads: a viewer may export (tests/subgraphs/budget/files, "
+    "tests/federation/test_files_s3.py); another household's ids are refused in ATTACKS",
+}
+"""Mutations a viewer of the household may call, and why."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -886,7 +1436,7 @@ def coverage_problems(supergraph: Sdl, subgraphs: Mapping[str, Sdl]) -> list[str
             problems.append(
                 f"{coordinate}: no attack passes another household's id in {sorted(missing)}; extend its attacks"
             )
-        if coordinate.startswith("Mutation.") and coordinate not in VIEWER_WRITES and coordinate not in SELF_ONLY:
+        if coordinate.startswith("Mutation.") and coordinate not in {*VIEWER_WRITES, *SELF_ONLY, *VIEWER_MAY}:
             problems.append(f"{coordinate}: add a viewer-role attempt to VIEWER_WRITES (viewers cannot mutate)")
         if not coordinate.startswith("Mutation.") and coordinate not in VIEWER_READS:
             problems.append(f"{coordinate}: say in VIEWER_READS what a viewer of the household sees")
@@ -900,7 +1450,9 @@ def coverage_problems(supergraph: Sdl, subgraphs: Mapping[str, Sdl]) -> list[str
             f"{coordinate} takes an ID: reach it with another household's id from an ATTACKS document and list "
             "it in NESTED_ID_FIELDS"
         )
-    stale = (set(ATTACKS) | set(PUBLIC) | set(VIEWER_READS) | set(VIEWER_WRITES) | set(SELF_ONLY)) - set(roots)
+    stale = (
+        set(ATTACKS) | set(PUBLIC) | set(VIEWER_READS) | set(VIEWER_WRITES) | set(SELF_ONLY) | set(VIEWER_MAY)
+    ) - set(roots)
     stale |= set(ENTITY_ATTACKS) - entities
     if stale:
         problems.append(f"the tables name coordinates the schema no longer has: {sorted(stale)}")
@@ -916,7 +1468,7 @@ def test_a_new_field_without_an_attack_fails_the_coverage_test() -> None:
     """The coverage test, tested: a schema that grows a query, an entity and an id in an input is refused."""
     growth = """
         extend type Query { budgetSecret(id: ID!): String }
-        extend input TransactionCreateInput { categoryId: ID }
+        extend input TransactionCreateInput { plantedAccountId: ID }
         type Budget @key(fields: "id") { id: ID! lines(categoryId: ID): [String!]! }
     """
     supergraph = Sdl((SCHEMA_DIR / "supergraph.graphql").read_text() + growth)
@@ -924,7 +1476,9 @@ def test_a_new_field_without_an_attack_fails_the_coverage_test() -> None:
     subgraphs["budget"] = Sdl((SCHEMA_DIR / "budget.graphql").read_text() + growth)
     problems = "\n".join(coverage_problems(supergraph, subgraphs))
     assert "Query.budgetSecret has no attack" in problems
-    assert "Mutation.transactionCreate: no attack passes another household's id in ['input.categoryId']" in problems
+    assert (
+        "Mutation.transactionCreate: no attack passes another household's id in ['input.plantedAccountId']" in problems
+    )
     assert "entity budget:Budget has no _entities attack" in problems
     assert "Budget.lines takes an ID" in problems
 
@@ -1112,11 +1666,26 @@ class Ledger:
         while True:
             view = await self.view()
             transactions = sum(len(a["node"]["transactions"]["edges"]) for a in view["accounts"]["edges"])
-            if len(view["inbox"]["edges"]) == transactions or time.monotonic() > deadline:
+            caught_up = len(view["inbox"]["edges"]) == transactions and await self.budget_caught_up()
+            if caught_up or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
         assert len(view["inbox"]["edges"]) == transactions, "the worker did not deliver Alice's inbox items"
         self.baseline = (view, await self.rows())
+
+    async def budget_caught_up(self) -> bool:
+        """Whether the budget consumer has answered each of Alice's transaction events (with budget_changed)."""
+        async with self.engine.connect() as conn:
+            counts = await conn.execute(
+                text(
+                    "SELECT count(*) FILTER (WHERE topic = 'budget.transaction_created'), "
+                    "count(*) FILTER (WHERE topic = 'budget.budget_changed' AND payload->>'reason' = 'transaction') "
+                    "FROM budget.outbox WHERE household_id::text = :h"
+                ),
+                {"h": self.victim.household_id},
+            )
+            created, answered = counts.one()
+        return bool(created == answered)
 
     async def assert_intact(self) -> None:
         assert self.baseline is not None
@@ -1210,6 +1779,25 @@ async def create(client: Client, field_name: str, node: str, **input_: Any) -> s
     return str(data[node]["id"])
 
 
+async def attach_document(client: Client, data: bytes, filename: str, **owner: str) -> str:
+    """Attach a document through the router (a GraphQL multipart request) and return the attachment's id."""
+    operations = {
+        "query": """mutation($input: AttachmentCreateInput!) {
+            attachmentCreate(input: $input) { attachment { id } errors { message } } }""",
+        "variables": {"input": {"file": None, **owner}},
+    }
+    response = await client.http.post(
+        client.url,
+        headers={**bearer(client.token), "x-fincloud-csrf": "1"},
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
+        files={"0": (filename, data, "application/pdf")},
+    )
+    assert response.status_code == 200, response.text
+    payload = response.json()["data"]["attachmentCreate"]
+    assert payload["errors"] == [], payload
+    return str(payload["attachment"]["id"])
+
+
 @pytest.fixture
 async def scene(alice_and_mallory: Scene) -> Scene:
     """The module's scene, with Alice's baseline taken afresh: each test answers for its own changes only."""
@@ -1256,6 +1844,28 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         portfolio_id = await create(
             alice, "portfolioCreate", "portfolio", name=secret("Aliceport"), baseCurrency="EUR", accountId=account_id
         )
+        category_group_id = await create(
+            alice, "categoryGroupCreate", "group", name=secret("Alicegroup"), kind="EXPENSE"
+        )
+        category_id = await create(
+            alice, "categoryCreate", "category", groupId=category_group_id, name=secret("Alicecat")
+        )
+        budgeted = await alice.run(
+            """mutation($input: BudgetSetInput!) { budgetSet(input: $input) { errors { message } } }""",
+            input={"categoryId": category_id, "month": "2026-11", "amount": ALICE_BUDGET},
+        )
+        assert budgeted["budgetSet"]["errors"] == []
+        recurring_id = await create(
+            alice,
+            "recurringCreate",
+            "recurring",
+            accountId=account_id,
+            categoryId=category_id,
+            amount="-88.81",
+            startDate=(datetime.now(UTC).date() + timedelta(days=20)).isoformat(),  # nothing due while tests run
+            preset="MONTHLY_FIRST",
+            payee=secret("Alicerent"),
+        )
         fx_override = await alice.run(
             """mutation($input: FxRateOverrideSetInput!) {
                  fxRateOverrideSet(input: $input) { override { id } errors { message } } }""",
@@ -1268,23 +1878,25 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             },
         )
         assert fx_override["fxRateOverrideSet"]["errors"] == []
-        # A category (made in the database: budget has no category mutation yet) and a rule that gives it.
-        category_id = str(uuid.uuid4())
-        async with engine.begin() as conn:
-            group_id = await conn.scalar(
-                text(
-                    "INSERT INTO budget.category_groups (id, household_id, name, kind) "
-                    "VALUES (gen_random_uuid(), :h, :name, 'expense') RETURNING id"
-                ),
-                {"h": household_id, "name": secret("Alicegroup")},
-            )
-            await conn.execute(
-                text(
-                    "INSERT INTO budget.categories (id, household_id, group_id, name, kind) "
-                    "VALUES (:id, :h, :g, :name, 'expense')"
-                ),
-                {"id": category_id, "h": household_id, "g": group_id, "name": secret("Alicecategory")},
-            )
+        # Her ledger: her transaction's payee with an alias, and a reconciled statement.
+        payee = await alice.run(
+            "query($id: ID!) { account(id: $id) { transactions { nodes { normalizedPayee { id } } } } }",
+            id=account_id,
+        )
+        payee_id = payee["account"]["transactions"]["nodes"][0]["normalizedPayee"]["id"]
+        alias = await alice.run(
+            """mutation($input: PayeeAliasAddInput!) { payeeAliasAdd(input: $input) { alias { id } errors { message } } }""",
+            input={"payeeId": payee_id, "alias": secret("Alicealias")},
+        )
+        assert alias["payeeAliasAdd"]["errors"] == []
+        reconciliation_id = await create(
+            alice,
+            "reconciliationFinish",
+            "reconciliation",
+            accountId=account_id,
+            statementDate="2026-11-27",
+            statementBalance="7047.64",
+        )
         rule = await alice.run(
             RULE_CREATE,
             input={
@@ -1296,6 +1908,15 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             },
         )
         assert rule["ruleCreate"]["errors"] == []
+        export = await alice.run(
+            "mutation($input: TransactionsExportInput!) { transactionsExport(input: $input) "
+            "{ export { id } errors { message } } }",
+            input={"format": "CSV"},
+        )
+        assert export["transactionsExport"]["errors"] == []
+        attachment_id = await attach_document(
+            alice, b"%PDF-1.4\n%%EOF\n", secret("Alicereceipt") + ".pdf", transactionId=transaction_id
+        )
         key = await alice.run(
             """mutation($input: ApiKeyCreateInput!) {
                  apiKeyCreate(input: $input) { apiKey { id prefix } secret errors { message } } }""",
@@ -1334,21 +1955,31 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             transaction_id=transaction_id,
             portfolio_id=portfolio_id,
             api_key_id=key["apiKeyCreate"]["apiKey"]["id"],
+            category_id=category_id,
+            recurring_id=recurring_id,
+            export_id=export["transactionsExport"]["export"]["id"],
+            attachment_id=attachment_id,
             email=registered.email,
             invitation_token=stolen,
-            category_id=category_id,
+            category_group_id=category_group_id,
+            payee_id=payee_id,
+            payee_alias_id=alias["payeeAliasAdd"]["alias"]["id"],
+            reconciliation_id=reconciliation_id,
             rule_id=rule["ruleCreate"]["rule"]["id"],
             secrets=frozenset(
                 {
                     marker,
                     "7319.53",
                     "271.89",
+                    "7047.64",
                     key["apiKeyCreate"]["apiKey"]["prefix"],
                     key["apiKeyCreate"]["secret"],
                     read_key["apiKeyCreate"]["apiKey"]["prefix"],
                     read_key["apiKeyCreate"]["secret"],
                     ALICE_FX_RATE,
                     fx_override["fxRateOverrideSet"]["override"]["id"],
+                    ALICE_BUDGET,
+                    "88.81",
                 }
             ),
         )
@@ -1941,3 +2572,99 @@ async def test_a_subscription_ends_when_its_token_expires(scene: Scene) -> None:
     after = socket.log[expired:]
     delivered = [m for m in after if m["type"] == "next" and (m["payload"].get("data") or {}).get("transactionCreated")]
     assert not delivered, f"an expired token still hears events: {delivered}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# 7. The ledger's live balances.
+
+
+@pytest.mark.parametrize("entry", ["router", "budget subgraph"])
+async def test_balance_subscriptions_never_deliver_another_households_accounts(scene: Scene, entry: str) -> None:
+    mallory = scene.mallory
+    params: dict[str, Any]
+    if entry == "router":
+        url, params = scene.stack.router_url, {"authorization": f"Bearer {mallory.client.token}"}
+    else:  # as a compromised network path would: the service credential and Mallory's own valid token
+        url = scene.stack.subgraph_url("budget")
+        params = {"serviceToken": TEST_SERVICE_TOKEN, "token": mallory.client.token}
+    attacks = ATTACKS["Subscription.accountBalanceChanged"]
+    alice_socket = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {scene.alice.token}"})
+    eavesdropper = await Socket.open(url, params)
+    try:
+        await alice_socket.subscribe("alice", attacks[1].document)
+        for index, attack in enumerate(attacks):
+            await eavesdropper.subscribe(f"attack{index}", attack.document, attack.variables(scene.victim))
+        await eavesdropper.subscribe("probe", attacks[1].document)
+        await until_heard(eavesdropper, "probe", lambda: scene.probe_transaction(mallory.client, mallory.account_id))
+        await until_heard(alice_socket, "alice", lambda: scene.probe_transaction(scene.alice, scene.victim.account_id))
+
+        await create(
+            scene.alice,
+            "transactionCreate",
+            "transaction",
+            accountId=scene.victim.account_id,
+            date="2026-11-28",
+            amount="-13.37",
+            payee=f"Alicepayee-live-{uuid.uuid4().hex[:8]}",
+        )
+        deadline = time.monotonic() + 10
+        while "-13.37" not in json.dumps(alice_socket.log) and time.monotonic() < deadline:
+            await alice_socket.drain(0.2)
+        assert "-13.37" not in json.dumps(alice_socket.log[:1]), "the probe already carried the new balance"
+        assert any(
+            m.get("id") == "alice" and scene.victim.account_id in json.dumps(m) for m in alice_socket.log[-3:]
+        ), "Alice did not hear her own balance change"
+        await eavesdropper.drain(1.5)
+        await until_heard(eavesdropper, "probe", lambda: scene.probe_transaction(mallory.client, mallory.account_id))
+    finally:
+        await alice_socket.close()
+        await eavesdropper.close()
+    heard = json.dumps(eavesdropper.log)
+    assert scene.victim.account_id not in heard, f"Mallory heard Alice's account: {heard[:2000]}"
+    assert_no_leak(heard, scene.victim)
+    assert not [m for m in eavesdropper.log if m.get("id") == "attack0" and m["type"] == "next"], heard[:2000]
+    await scene.ledger.settle()
+
+
+@pytest.mark.parametrize("index", range(len(ATTACKS["Subscription.accountBalanceChanged"])))
+async def test_anonymous_balance_subscriptions_are_refused(scene: Scene, index: int) -> None:
+    attack = ATTACKS["Subscription.accountBalanceChanged"][index]
+    assert await refused_subscription(scene.stack.router_url, {}, attack.document, attack.variables(scene.victim))
+
+
+async def test_a_viewer_hears_the_households_balances(scene: Scene) -> None:
+    read = VIEWER_READS["Subscription.accountBalanceChanged"]
+    assert read.sees is not None
+    socket = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {scene.vic.token}"})
+    try:
+        await socket.subscribe("vic", read.document)
+        await until_heard(socket, "vic", lambda: scene.probe_transaction(scene.alice, scene.victim.account_id))
+        assert read.sees(scene.victim) in json.dumps(socket.log)
+    finally:
+        await socket.close()
+    await scene.ledger.settle()
+
+
+async def test_a_balance_subscription_ends_when_its_token_expires(scene: Scene) -> None:
+    mallory = scene.mallory
+    short = scene.key.issue(
+        user_id=uuid.UUID(mallory.user_id),
+        households=[(uuid.UUID(mallory.household_id), Role.OWNER)],
+        ttl=timedelta(seconds=4),
+    )
+    socket = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {short}"})
+    try:
+        await socket.subscribe("short", ATTACKS["Subscription.accountBalanceChanged"][1].document)
+        await until_heard(socket, "short", lambda: scene.probe_transaction(mallory.client, mallory.account_id))
+        await asyncio.sleep(max(0.0, _claims(short)["exp"] - time.time()) + 1)
+        expired = len(socket.log)
+        await scene.probe_transaction(mallory.client, mallory.account_id)
+        with contextlib.suppress(websockets.ConnectionClosed):  # closing is one way to end it
+            await socket.drain(3)
+    finally:
+        await socket.close()
+    after = socket.log[expired:]
+    delivered = [
+        m for m in after if m["type"] == "next" and (m["payload"].get("data") or {}).get("accountBalanceChanged")
+    ]
+    assert not delivered, f"an expired token still hears balances: {delivered}"

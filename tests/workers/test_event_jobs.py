@@ -42,13 +42,17 @@ async def test_a_transaction_event_enqueues_its_job_once_and_the_job_fills_the_i
     assert await relay.relay_schema("budget") == 2  # the account's event, then the transaction's
 
     jobs = await pool.queued_jobs(queue_name=ARQ_QUEUE)
-    assert sorted(job.function for job in jobs) == ["inbox_on_transaction_created", "portfolio_on_account_changed"]
+    assert sorted(job.function for job in jobs) == [
+        "budget_on_transaction_event",
+        "inbox_on_transaction_created",
+        "portfolio_on_account_changed",
+    ]
     [job] = [job for job in jobs if job.function == "inbox_on_transaction_created"]
 
     # Redelivery of the same event (a relay crash after enqueueing) must not double the job or the inbox item.
     [event_json] = job.args
     await relay._dispatch(Event.from_json(event_json))
-    assert len(await pool.queued_jobs(queue_name=ARQ_QUEUE)) == 2
+    assert len(await pool.queued_jobs(queue_name=ARQ_QUEUE)) == 3
 
     ctx = {"sessionmaker": runtime.sessionmaker}
     assert await inbox_on_transaction_created(ctx, event_json) is True
@@ -64,7 +68,9 @@ async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Run
     doomed, kept = await record_one(runtime), await record_one(runtime)
     assert (
         sorted(await deliver_events(runtime, pool))
-        == ["inbox_on_transaction_created"] * 2 + ["portfolio_on_account_changed"] * 2
+        == ["budget_on_transaction_event"] * 2
+        + ["inbox_on_transaction_created"] * 2
+        + ["portfolio_on_account_changed"] * 2
     )
     relay = make_relay({"redis": pool, "engine": runtime.engine})
     async with runtime.sessionmaker() as session, session.begin():

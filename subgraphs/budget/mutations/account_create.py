@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import strawberry
@@ -7,6 +8,7 @@ import strawberry
 from fincloud.graphql import MoneyType, NotFoundError, UserError, ValidationError, parse_id
 from fincloud.money import Money, MoneyError, normalize_currency
 from subgraphs.budget.context import Context
+from subgraphs.budget.services.accounts import MAX_INSTITUTION, MAX_NOTE
 from subgraphs.budget.services.ledger import AccountKind, NewAccount, create_account
 from subgraphs.budget.types import Account, AccountType
 
@@ -22,6 +24,15 @@ class AccountCreateInput:
     household_id: strawberry.ID | None = strawberry.field(
         default=None, description="Owning household; defaults to the viewer's first household."
     )
+    opening_date: dt.date | None = strawberry.field(
+        default=None,
+        description="The date of the opening balance (balances as of an earlier date leave it out); default: it "
+        "always counts.",
+    )
+    institution: str | None = strawberry.field(
+        default=None, description=f"The bank or provider, at most {MAX_INSTITUTION} characters."
+    )
+    note: str | None = strawberry.field(default=None, description=f"Free-text note, at most {MAX_NOTE} characters.")
 
 
 @strawberry.type(description="The outcome of `accountCreate`.")
@@ -45,6 +56,12 @@ async def account_create(info: strawberry.Info[Context, None], input: AccountCre
     name = input.name.strip()
     if not 0 < len(name) <= 200:
         errors.append(ValidationError(field="name", message="enter a name of 1 to 200 characters"))
+    institution = (input.institution or "").strip() or None
+    if institution is not None and len(institution) > MAX_INSTITUTION:
+        errors.append(ValidationError(field="institution", message=f"use at most {MAX_INSTITUTION} characters"))
+    note = (input.note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE:
+        errors.append(ValidationError(field="note", message=f"use at most {MAX_NOTE} characters"))
     opening: Money | None = None
     try:
         opening = Money.exact(input.opening_balance, normalize_currency(input.currency))
@@ -58,7 +75,14 @@ async def account_create(info: strawberry.Info[Context, None], input: AccountCre
         row = await create_account(
             session=session,
             household_id=household_id,
-            data=NewAccount(name=name, kind=AccountKind(input.type.value), opening_balance=opening),
+            data=NewAccount(
+                name=name,
+                kind=AccountKind(input.type.value),
+                opening_balance=opening,
+                opening_date=input.opening_date,
+                institution=institution,
+                note=note,
+            ),
         )
     return AccountCreatePayload(account=Account.from_row(row))
 

@@ -5,10 +5,20 @@ from decimal import Decimal
 
 import strawberry
 
-from fincloud.graphql import NotFoundError, UserError, ValidationError, parse_id
+from fincloud.graphql import UserError, ValidationError
 from fincloud.money import MoneyError
 from subgraphs.budget.context import Context
-from subgraphs.budget.services.ledger import AccountNotFoundError, NewTransaction, create_transaction
+from subgraphs.budget.ledger_types import TransactionStatusType
+from subgraphs.budget.mutations._ledger import (
+    SplitInput,
+    known_id,
+    new_splits,
+    status_of,
+    user_error,
+    writable_households,
+)
+from subgraphs.budget.services.ledger import LedgerError, NewTransaction, create_transaction
+from subgraphs.budget.services.transactions import check_text
 from subgraphs.budget.types import Transaction
 
 
@@ -19,8 +29,24 @@ class TransactionCreateInput:
     amount: Decimal = strawberry.field(
         description="Positive for money in, negative for money out, in the account's currency."
     )
-    payee: str | None = strawberry.field(default=None, description="Who was paid or who paid.")
+    payee: str | None = strawberry.field(
+        default=None, description="Who was paid or who paid; matched to the household's payees by name or alias."
+    )
     memo: str | None = strawberry.field(default=None, description="Free-text note.")
+    category_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The category; leave out for an uncategorised or split transaction."
+    )
+    splits: list[SplitInput] | None = strawberry.field(
+        default=None, description="Two or more parts that sum exactly to the amount, instead of one category."
+    )
+    tags: list[str] | None = strawberry.field(
+        default=None, description="Up to 20 tags of at most 60 characters; a leading # is dropped, duplicates too."
+    )
+    status: TransactionStatusType = strawberry.field(
+        default=TransactionStatusType.CLEARED,
+        description="PENDING or CLEARED (default); transactions become RECONCILED by reconciling their account.",
+    )
+    notes: str | None = strawberry.field(default=None, description="Longer private notes.")
 
 
 @strawberry.type(description="The outcome of `transactionCreate`.")
@@ -32,35 +58,37 @@ class TransactionCreatePayload:
 async def transaction_create(
     info: strawberry.Info[Context, None], input: TransactionCreateInput
 ) -> TransactionCreatePayload:
-    viewer = info.context.viewer
-    account_id = parse_id(input.account_id)
-    if account_id is None:
-        return TransactionCreatePayload(errors=[NotFoundError(field="accountId", message="no such account")])
-    errors: list[UserError] = []
-    if input.payee is not None and len(input.payee) > 300:
-        errors.append(ValidationError(field="payee", message="use at most 300 characters"))
-    if input.memo is not None and len(input.memo) > 5000:
-        errors.append(ValidationError(field="memo", message="use at most 5000 characters"))
-    if errors:
-        return TransactionCreatePayload(errors=errors)
-    writable = [h for h in viewer.household_ids if viewer.can_write(h)]
+    if input.status is TransactionStatusType.RECONCILED:
+        return TransactionCreatePayload(
+            errors=[
+                ValidationError(
+                    field="status", message="a transaction becomes reconciled when its account is reconciled"
+                )
+            ]
+        )
     session = info.context.session
     try:
+        account_id = known_id(input.account_id, what="account", field="accountId")
+        check_text(payee=input.payee, memo=input.memo, notes=input.notes)
+        category_id = (
+            known_id(input.category_id, what="category", field="categoryId") if input.category_id is not None else None
+        )
+        data = NewTransaction(
+            account_id=account_id,
+            date=input.date,
+            amount=input.amount,
+            payee=(input.payee or "").strip() or None,
+            memo=input.memo,
+            category_id=category_id,
+            splits=new_splits(input.splits or []),
+            tags=input.tags or [],
+            status=status_of(input.status),
+            notes=input.notes,
+            created_by=info.context.viewer.user_id,
+            categorise=True,
+        )
         async with session.begin():
-            row = await create_transaction(
-                session=session,
-                household_ids=writable,
-                data=NewTransaction(
-                    account_id=account_id,
-                    date=input.date,
-                    amount=input.amount,
-                    payee=(input.payee or "").strip() or None,
-                    memo=input.memo,
-                    categorise=True,
-                ),
-            )
-    except AccountNotFoundError:
-        return TransactionCreatePayload(errors=[NotFoundError(field="accountId", message="no such account")])
-    except MoneyError as exc:
-        return TransactionCreatePayload(errors=[ValidationError(field="amount", message=str(exc))])
+            row = await create_transaction(session=session, household_ids=writable_households(info), data=data)
+    except (LedgerError, MoneyError) as exc:
+        return TransactionCreatePayload(errors=[user_error(exc)])
     return TransactionCreatePayload(transaction=Transaction.from_row(row))

@@ -34,8 +34,7 @@ async def write_account_changed(*, session: AsyncSession, account: Account, dele
             "household_id": account.household_id,
             "type": account.type,
             "currency": account.currency,
-            # Budget cannot archive accounts yet; the field is in the contract so consumers need no change then.
-            "archived": False,
+            "archived": account.archived_at is not None,
             "deleted": deleted,
         },
     )

@@ -7,6 +7,7 @@ from fincloud.money import MoneyError, normalize_currency
 from subgraphs.portfolio.context import Context
 from subgraphs.portfolio.services.budget_accounts import wait_for_account
 from subgraphs.portfolio.services.portfolios import (
+    AccountArchivedError,
     AccountNotFoundError,
     AccountTakenError,
     AccountTypeError,
@@ -79,6 +80,10 @@ async def portfolio_create(info: strawberry.Info[Context, None], input: Portfoli
         return PortfolioCreatePayload(errors=[NotFoundError(field="accountId", message="no such account")])
     except AccountTypeError:
         return PortfolioCreatePayload(errors=[ValidationError(field="accountId", message="link an investment account")])
+    except AccountArchivedError:
+        return PortfolioCreatePayload(
+            errors=[ValidationError(field="accountId", message="this account is archived; unarchive it first")]
+        )
     except AccountTakenError:
         return PortfolioCreatePayload(
             errors=[ValidationError(field="accountId", message="this account already backs a portfolio")]

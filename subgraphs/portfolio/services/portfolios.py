@@ -10,7 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from subgraphs.portfolio.models import Portfolio
 from subgraphs.portfolio.services.budget_accounts import INVESTMENT, find_account
 
-__all__ = ["AccountNotFoundError", "AccountTakenError", "AccountTypeError", "create_portfolio"]
+__all__ = [
+    "AccountArchivedError",
+    "AccountNotFoundError",
+    "AccountTakenError",
+    "AccountTypeError",
+    "create_portfolio",
+]
 
 
 class AccountNotFoundError(LookupError):
@@ -19,6 +25,10 @@ class AccountNotFoundError(LookupError):
 
 class AccountTypeError(ValueError):
     """The account is not an investment account."""
+
+
+class AccountArchivedError(ValueError):
+    """The account is archived: it keeps its history but backs nothing new."""
 
 
 class AccountTakenError(Exception):
@@ -37,7 +47,7 @@ async def create_portfolio(
 
     The account is checked against portfolio's replica of budget's accounts (``budget_accounts``): an account
     that is unknown, deleted or another household's raises ``AccountNotFoundError``; one that is not an
-    investment account, ``AccountTypeError``; one that already backs a portfolio, ``AccountTakenError``. The
+    investment account, ``AccountTypeError``; an archived one, ``AccountArchivedError``; one that already backs a portfolio, ``AccountTakenError``. The
     replica lags budget slightly: callers that may be ahead of it wait with ``wait_for_account`` first.
     """
     if account_id is not None:
@@ -46,6 +56,8 @@ async def create_portfolio(
             raise AccountNotFoundError(account_id)
         if account.type != INVESTMENT:
             raise AccountTypeError(account_id)
+        if account.archived:
+            raise AccountArchivedError(account_id)
         taken = await session.scalar(
             select(Portfolio.id).where(Portfolio.household_id == household_id, Portfolio.account_id == account_id)
         )

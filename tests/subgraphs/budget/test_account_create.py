@@ -153,3 +153,30 @@ async def test_anonymous_callers_are_refused(runtime: Runtime) -> None:
     )
     assert result.errors is not None
     assert result.errors[0].extensions == {"code": "UNAUTHENTICATED"}
+
+
+async def test_opening_date_institution_and_note_are_kept(runtime: Runtime) -> None:
+    viewer = make_viewer()
+    data = await execute(
+        schema,
+        Context(runtime=runtime, viewer=viewer),
+        """mutation($input: AccountCreateInput!) { accountCreate(input: $input) {
+             account { openingDate institution note archived balance(asOf: "2026-01-31") { amount } }
+             errors { message } } }""",
+        input={
+            "name": "Savings",
+            "type": "SAVINGS",
+            "currency": "EUR",
+            "openingBalance": "1000",
+            "openingDate": "2026-02-01",
+            "institution": " DKB ",
+            "note": "emergency fund",
+        },
+    )
+    assert data["accountCreate"]["account"] == {
+        "openingDate": "2026-02-01",
+        "institution": "DKB",
+        "note": "emergency fund",
+        "archived": False,
+        "balance": {"amount": "0.00"},  # before the opening date
+    }

@@ -17,6 +17,7 @@ from subgraphs.budget.schema import schema
 from subgraphs.budget.services.ledger import NewTransaction, create_transaction
 from tests.conftest import execute
 from tests.factories import make_account, make_viewer
+from tests.subgraphs.budget.ledger_support import fingerprint, household, only_error
 
 TRANSACTION_CREATE = """
 mutation TransactionCreate($input: TransactionCreateInput!) {
@@ -107,3 +108,103 @@ async def test_foreign_or_read_only_accounts_look_missing(runtime: Runtime) -> N
         ]
     async with runtime.sessionmaker() as session:
         assert await session.scalar(select(func.count()).select_from(Transaction)) == 0
+
+
+LEDGER_CREATE = """
+mutation TransactionCreate($input: TransactionCreateInput!) {
+  transactionCreate(input: $input) {
+    transaction { amount { amount } payee normalizedPayee { id name } category { name } tags status notes isSplit
+                  splits { amount { amount } memo category { name } } }
+    errors { __typename message ... on ValidationError { field } ... on NotFoundError { field } }
+  }
+}
+"""
+
+
+async def test_category_splits_tags_status_and_notes_are_recorded(runtime: Runtime) -> None:
+    home = await household(runtime)
+    account = await home.account()
+    food, fun = await home.category("Food"), await home.category("Fun")
+    first = await home.run(
+        LEDGER_CREATE,
+        input={
+            "accountId": str(account.id),
+            "date": "2026-11-28",
+            "amount": "-42.00",
+            "payee": "REWE Markt GmbH",
+            "splits": [
+                {"amount": "-30.00", "categoryId": str(food.id), "memo": "week"},
+                {"amount": "-12.00", "categoryId": str(fun.id)},
+            ],
+            "tags": ["#groceries", "groceries", " weekend "],
+            "status": "PENDING",
+            "notes": "used the voucher",
+        },
+    )
+    created = first["transactionCreate"]["transaction"]
+    assert created | {"normalizedPayee": None} == {
+        "amount": {"amount": "-42.00"},
+        "payee": "REWE Markt GmbH",
+        "normalizedPayee": None,
+        "category": None,
+        "tags": ["groceries", "weekend"],
+        "status": "PENDING",
+        "notes": "used the voucher",
+        "isSplit": True,
+        "splits": [
+            {"amount": {"amount": "-30.00"}, "memo": "week", "category": {"name": "Food"}},
+            {"amount": {"amount": "-12.00"}, "memo": None, "category": {"name": "Fun"}},
+        ],
+    }
+    second = await home.run(
+        LEDGER_CREATE,
+        input={
+            "accountId": str(account.id),
+            "date": "2026-11-29",
+            "amount": "-3.10",
+            "payee": "rewe markt gmbh",  # the same payee
+            "categoryId": str(food.id),
+        },
+    )
+    again = second["transactionCreate"]["transaction"]
+    assert again["normalizedPayee"] == created["normalizedPayee"] | {"name": "REWE Markt GmbH"}
+    assert again["payee"] == "REWE Markt GmbH"
+    assert again["category"] == {"name": "Food"}
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "typename"),
+    [
+        ({"splits": [{"amount": "-1.00"}, {"amount": "-1.00"}]}, "splits", "ValidationError"),
+        ({"splits": [{"amount": "-5.00"}]}, "splits", "ValidationError"),
+        ({"status": "RECONCILED"}, "status", "ValidationError"),
+        ({"categoryId": "not-an-id"}, "categoryId", "NotFoundError"),
+        ({"notes": "n" * 5001}, "notes", "ValidationError"),
+    ],
+)
+async def test_bad_ledger_input_is_typed_and_records_nothing(
+    runtime: Runtime, change: dict, field: str, typename: str
+) -> None:
+    home = await household(runtime)
+    account = await home.account()
+    before = await fingerprint(runtime)
+    data = await home.run(
+        LEDGER_CREATE, input={"accountId": str(account.id), "date": "2026-11-28", "amount": "-5.00", **change}
+    )
+    error = only_error(data["transactionCreate"])
+    assert (error["__typename"], error["field"]) == (typename, field)
+    assert await fingerprint(runtime) == before
+
+
+async def test_another_households_category_looks_missing(runtime: Runtime) -> None:
+    home, stranger = await household(runtime), await household(runtime)
+    account = await home.account()
+    theirs = await stranger.category("Theirs")
+    for change in (
+        {"categoryId": str(theirs.id)},
+        {"splits": [{"amount": "-1", "categoryId": str(theirs.id)}, {"amount": "-4"}]},
+    ):
+        data = await home.run(
+            LEDGER_CREATE, input={"accountId": str(account.id), "date": "2026-11-28", "amount": "-5.00", **change}
+        )
+        assert only_error(data["transactionCreate"])["__typename"] == "NotFoundError"

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -178,6 +179,30 @@ async def test_a_deleted_account_is_not_found(runtime: Runtime, pool: ArqRedis) 
     assert await deliver_events(runtime, pool) == ["portfolio_on_account_changed"]
     payload = await create(waiting(runtime, SHORT_WAIT), viewer, accountId=account_id)
     assert payload == {"portfolio": None, "errors": NOT_FOUND}
+    assert await count_portfolios(runtime) == 0
+
+
+async def test_an_archived_account_backs_no_new_portfolio(runtime: Runtime, pool: ArqRedis) -> None:
+    viewer = make_viewer()
+    account_id = await known_account(runtime, pool, viewer.household_ids[0])
+    async with runtime.sessionmaker() as session, session.begin():
+        account = await session.get(Account, uuid.UUID(account_id))
+        assert account is not None
+        account.archived_at = datetime.now(UTC)
+        await session.flush()
+        await write_account_changed(session=session, account=account)
+    assert await deliver_events(runtime, pool) == ["portfolio_on_account_changed"]
+    payload = await create(runtime, viewer, accountId=account_id)
+    assert payload == {
+        "portfolio": None,
+        "errors": [
+            {
+                "__typename": "ValidationError",
+                "message": "this account is archived; unarchive it first",
+                "field": "accountId",
+            }
+        ],
+    }
     assert await count_portfolios(runtime) == 0
 
 

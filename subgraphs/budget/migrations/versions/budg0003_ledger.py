@@ -23,12 +23,18 @@ depends_on: str | Sequence[str] | None = None
 SPLIT_CHECK_FUNCTION = """
 CREATE FUNCTION budget.check_split_sum() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    tid uuid := CASE WHEN TG_TABLE_NAME = 'splits' THEN COALESCE(NEW.transaction_id, OLD.transaction_id)
-                     ELSE NEW.id END;
+    tid uuid;
     t record;
     parts numeric;
     n integer;
 BEGIN
+    -- Separate statements: PL/pgSQL resolves NEW's fields when a statement first runs, and a transactions row has
+    -- no transaction_id.
+    IF TG_TABLE_NAME = 'splits' THEN
+        tid := COALESCE(NEW.transaction_id, OLD.transaction_id);
+    ELSE
+        tid := NEW.id;
+    END IF;
     SELECT amount, is_split INTO t FROM budget.transactions WHERE id = tid;
     IF NOT FOUND THEN
         RETURN NULL;  -- the transaction was deleted with its parts

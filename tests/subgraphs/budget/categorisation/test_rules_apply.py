@@ -181,11 +181,6 @@ async def test_rules_can_replace_categories_when_asked(runtime: Runtime, scene: 
     assert rows[2][2] == scene.categories["Groceries"]  # "rewe city" moved from Household
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="budg0003_ledger's budget.check_split_sum() reads NEW.transaction_id on a transactions row and fails at "
-    "commit, so no split transaction can be recorded yet; remove this mark once the trigger is fixed",
-)
 async def test_a_split_keeps_its_parts(runtime: Runtime, scene: Scene) -> None:
     async with runtime.sessionmaker() as session, session.begin():
         account_id = (
