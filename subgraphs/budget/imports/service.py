@@ -38,10 +38,16 @@ from subgraphs.budget.imports.matching import Action, RowMatch, Status, driver_c
 from subgraphs.budget.imports.models import ImportBatch, ImportMappingProfile
 from subgraphs.budget.imports.progress import Phase, Progress, Publish
 from subgraphs.budget.imports.reading import ImportSettings, Reading, SavedProfile, issue_json, read_statement
-from subgraphs.budget.imports.writing import copy_rows, create_payees, insert_transactions, repair_unwritten
+from subgraphs.budget.imports.writing import (
+    copy_rows,
+    create_payees,
+    insert_transactions,
+    record_categorisations,
+    repair_unwritten,
+)
 from subgraphs.budget.models import Account, outbox
 from subgraphs.budget.services.account_events import write_account_changed
-from subgraphs.budget.services.categorise import Categoriser, Draft
+from subgraphs.budget.services.categorise import Categoriser, Draft, forget_learned_models
 from subgraphs.budget.services.ledger import (
     AccountArchivedError,
     LedgerError,
@@ -556,6 +562,8 @@ async def _commit(*, session: AsyncSession, store: ObjectStore, import_id: uuid.
     if created < planned["create"]:
         await repair_unwritten(conn, import_id=batch.id)
         planned = await conn.fetchrow(_ACTION_COUNTS, batch.id)
+    await record_categorisations(conn, import_id=batch.id)
+    forget_learned_models(account.household_id)  # the household's history just grew
     await conn.execute(
         "UPDATE budget.import_mapping_profiles SET last_used_at = now() WHERE id = $1",
         _profile_id(batch.settings),

@@ -15,7 +15,14 @@ from typing import Any
 
 import asyncpg
 
-__all__ = ["COPY_COLUMNS", "copy_rows", "create_payees", "insert_transactions", "repair_unwritten"]
+__all__ = [
+    "COPY_COLUMNS",
+    "copy_rows",
+    "create_payees",
+    "insert_transactions",
+    "record_categorisations",
+    "repair_unwritten",
+]
 
 
 COPY_COLUMNS: tuple[str, ...] = (
@@ -117,6 +124,26 @@ async def insert_transactions(
         if progress is not None:
             await progress(end)
     return added
+
+
+_RECORD_CATEGORISATIONS = """
+INSERT INTO budget.transaction_categorisations
+    (transaction_id, household_id, category_id, source, reason, confidence, applied_by, created_at)
+SELECT t.id, t.household_id, t.category_id, r.suggestion_source, coalesce(r.suggestion_reason, ''),
+       least(greatest(coalesce(r.suggestion_confidence, 1), 0), 1), 'create', now()
+FROM budget.import_rows r
+JOIN budget.transactions t ON t.id = r.transaction_id AND t.import_batch_id = r.import_id
+WHERE r.import_id = $1 AND r.action = 'create' AND t.category_id IS NOT NULL AND t.category_id = r.category_id
+  AND r.suggestion_source IN ('rule', 'payee', 'learned')
+ON CONFLICT (transaction_id) DO NOTHING
+"""
+
+
+async def record_categorisations(conn: asyncpg.Connection, *, import_id: uuid.UUID) -> int:
+    """Keep why each new transaction got its category from the categoriser (``Transaction.categorisation``):
+    one statement for the batch. Returns how many were recorded."""
+    status = await conn.execute(_RECORD_CATEGORISATIONS, import_id)
+    return int(status.rsplit(" ", 1)[-1])
 
 
 _REPAIR = """

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from fincloud.constants import TOPIC_ACCOUNT_CHANGED, TOPIC_IMPORT_COMPLETED, TOPIC_TRANSACTION_CREATED
+from subgraphs.budget.categorisation.models import TransactionCategorisation
 from subgraphs.budget.imports.models import ImportRow
 from subgraphs.budget.models import Category, CategoryGroup, Payee, Transaction, outbox
 from tests.subgraphs.budget.importers.support import data_file
@@ -267,6 +268,11 @@ async def test_payees_are_normalised_and_categorised_by_their_default(importer: 
         )
     assert payees == ["Corner Café", "New Bakery"]
     assert len({t.payee_id for t in ledger}) == 2
+    async with importer.runtime.sessionmaker() as session:
+        why = (await session.execute(select(TransactionCategorisation))).scalars().all()
+    assert sorted((w.transaction_id, w.source, w.reason, w.applied_by) for w in why) == sorted(
+        (t.id, "payee", "payee default", "create") for t in ledger[:2]
+    )
 
 
 async def test_one_import_completed_and_one_account_event_per_batch(importer: Importer) -> None:
