@@ -66,6 +66,7 @@ from fincloud.constants import SERVICE_TOKEN_HEADER, SUBGRAPHS
 from fincloud.db import create_engine
 from tests.conftest import TEST_SERVICE_TOKEN
 from tests.federation.conftest import Client, RunningStack
+from tests.federation.test_imports import uploaded as upload_statement
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 FEDERATION_ROOT_FIELDS = frozenset({"_entities", "_service"})
@@ -213,6 +214,10 @@ class Victim:
     email: str = ""
     invitation_token: str = ""
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
+    import_id: str = ""
+    """A statement Alice uploaded (dry run done, not committed)."""
+    profile_id: str = ""
+    """A CSV mapping profile of Alice's account."""
     cursors: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()
 
@@ -227,6 +232,8 @@ class Victim:
             self.api_key_id,
             self.inbox_item_id,
             self.audit_event_id,
+            self.import_id,
+            self.profile_id,
         )
         return frozenset(v for v in values if v)
 
@@ -245,6 +252,8 @@ class Victim:
             new(),
             email=f"nobody-{new()}@example.com",
             invitation_token=f"fci_{uuid.uuid4().hex}",
+            import_id=new(),
+            profile_id=new(),
         )
 
 
@@ -304,6 +313,7 @@ ACCOUNT = "id householdId name balance { amount currency } transactions { edges 
 PORTFOLIO = "id householdId name baseCurrency account { id name }"
 FX_RECORD = "id householdId base quote date rate source isOverride"
 FX_ANSWER = f"__typename ... on FxRate {{ rate source isOverride householdId legs {{ {FX_RECORD} }} }} ... on FxRateMissing {{ message householdId }}"
+IMPORT = "id accountId status filename counts { total } rows { nodes { index payee amount { amount } } }"
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
 
@@ -515,6 +525,83 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"householdId": v.household_id, "base": "EUR", "quote": "USD", "date": "2026-11-27"}},
         )
     ],
+    "Query.imports": [
+        Attack(
+            f"query($a: ID!) {{ imports(accountId: $a) {{ edges {{ node {{ {IMPORT} }} }} {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Query.import": [
+        Attack(f"query($id: ID!) {{ import(id: $id) {{ {IMPORT} }} }}", Refused.NULL, lambda v: {"id": v.import_id})
+    ],
+    "Query.importMappingProfiles": [
+        Attack(
+            f"""query($a: ID!) {{ importMappingProfiles(accountId: $a) {{
+                 edges {{ node {{ id name mapping {{ date {{ header }} }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Query.importFormats": [Attack("query { importFormats { name label } }", Refused.OWN_ONLY)],
+    "Mutation.importUpload": [
+        Attack(
+            # The file itself cannot travel in JSON; the account is refused before any file is read.
+            """mutation($input: ImportUploadInput!) {
+                 importUpload(input: $input) { import { id } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"accountId": v.account_id, "file": "statement.csv", "settings": {"profileId": v.profile_id}}
+            },
+        )
+    ],
+    "Mutation.importDryRun": [
+        Attack(
+            f"""mutation($input: ImportDryRunInput!) {{
+                 importDryRun(input: $input) {{ import {{ {IMPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id, "settings": {"profileId": v.profile_id}}},
+        )
+    ],
+    "Mutation.importCommit": [
+        Attack(
+            """mutation($input: ImportCommitInput!) {
+                 importCommit(input: $input) { import { id status } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id, "conflicts": "CREATE"}},
+        )
+    ],
+    "Mutation.importUndo": [
+        Attack(
+            """mutation($input: ImportUndoInput!) {
+                 importUndo(input: $input) { import { id status } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id}},
+        )
+    ],
+    "Mutation.importMappingProfileSave": [
+        Attack(
+            """mutation($input: ImportMappingProfileSaveInput!) {
+                 importMappingProfileSave(input: $input) { profile { id } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"accountId": v.account_id, "name": "Planted", "importId": v.import_id}},
+        )
+    ],
+    "Mutation.importMappingProfileDelete": [
+        Attack(
+            """mutation($input: ImportMappingProfileDeleteInput!) {
+                 importMappingProfileDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.profile_id}},
+        )
+    ],
+    "Subscription.importProgress": [
+        Attack(
+            "subscription($id: ID!) { importProgress(importId: $id) { importId status processed total } }",
+            Refused.NO_EVENT,
+            lambda v: {"id": v.import_id},
+        )
+    ],
     "Subscription.transactionCreated": [
         Attack(
             """subscription($h: ID) { transactionCreated(householdId: $h) {
@@ -610,6 +697,25 @@ VIEWER_READS: dict[str, ViewerRead] = {
         sees=lambda _: ALICE_FX_RATE,
     ),
     "Query.currencies": ViewerRead("{ currencies { code minorUnits } }", sees=lambda _: "BHD"),  # reference data
+    "Query.imports": ViewerRead(
+        "query($a: ID!) { imports(accountId: $a) { edges { node { id } } } }",
+        lambda v: {"a": v.account_id},
+        sees=lambda v: v.import_id,
+    ),
+    "Query.import": ViewerRead(
+        "query($id: ID!) { import(id: $id) { id status } }", lambda v: {"id": v.import_id}, sees=lambda v: v.import_id
+    ),
+    "Query.importMappingProfiles": ViewerRead(
+        "query($a: ID!) { importMappingProfiles(accountId: $a) { edges { node { id } } } }",
+        lambda v: {"a": v.account_id},
+        sees=lambda v: v.profile_id,
+    ),
+    "Query.importFormats": ViewerRead("{ importFormats { name } }", sees=lambda _: "camt053"),  # reference data
+    "Subscription.importProgress": ViewerRead(
+        "subscription($id: ID!) { importProgress(importId: $id) { importId status } }",
+        lambda v: {"id": v.import_id},
+        sees=lambda v: v.import_id,
+    ),
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
@@ -661,6 +767,12 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.apiKeyRevoke": ATTACKS["Mutation.apiKeyRevoke"],
+    "Mutation.importUpload": ATTACKS["Mutation.importUpload"],
+    "Mutation.importDryRun": ATTACKS["Mutation.importDryRun"],
+    "Mutation.importCommit": ATTACKS["Mutation.importCommit"],
+    "Mutation.importUndo": ATTACKS["Mutation.importUndo"],
+    "Mutation.importMappingProfileSave": ATTACKS["Mutation.importMappingProfileSave"],
+    "Mutation.importMappingProfileDelete": ATTACKS["Mutation.importMappingProfileDelete"],
     "Mutation.invitationCreate": [
         Attack(
             """mutation($input: InvitationCreateInput!) { invitationCreate(input: $input) { ok errors { __typename } } }""",
@@ -1147,6 +1259,19 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         )
         assert read_key["apiKeyCreate"]["errors"] == []
 
+        # A statement Alice uploaded (its dry run done, not committed) and a mapping profile of her account.
+        uploaded = await upload_statement(
+            alice, account_id, b"Date,Payee,Amount\n2026-11-20,Alicestore,-12.34\n", f"{secret('Alicefile')}.csv"
+        )
+        assert uploaded["errors"] == [], uploaded
+        import_id = uploaded["import"]["id"]
+        profile = await alice.run(
+            """mutation($input: ImportMappingProfileSaveInput!) {
+                 importMappingProfileSave(input: $input) { profile { id } errors { message } } }""",
+            input={"accountId": account_id, "name": secret("Aliceprofile"), "importId": import_id},
+        )
+        assert profile["importMappingProfileSave"]["errors"] == []
+
         # Vic accepts Alice's invitation as a viewer and refreshes into a token that names her household.
         vic = Client(http, stack.router_url)
         vic_registered = await register(vic, f"Vic{uuid.uuid4().hex[:8]}", "Vic's")
@@ -1174,6 +1299,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             api_key_id=key["apiKeyCreate"]["apiKey"]["id"],
             email=registered.email,
             invitation_token=stolen,
+            import_id=import_id,
+            profile_id=profile["importMappingProfileSave"]["profile"]["id"],
             secrets=frozenset(
                 {
                     marker,
