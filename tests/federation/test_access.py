@@ -66,6 +66,7 @@ from fincloud.constants import SERVICE_TOKEN_HEADER, SUBGRAPHS
 from fincloud.db import create_engine
 from tests.conftest import TEST_SERVICE_TOKEN
 from tests.federation.conftest import Client, RunningStack
+from tests.federation.test_imports import uploaded as upload_statement
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 FEDERATION_ROOT_FIELDS = frozenset({"_entities", "_service"})
@@ -223,6 +224,10 @@ class Victim:
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
     rule_id: str = ""
     """Alice's categorisation rule, which gives ``category_id``."""
+    import_id: str = ""
+    """A statement Alice uploaded (dry run done, not committed)."""
+    profile_id: str = ""
+    """A CSV mapping profile of Alice's account."""
     cursors: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()
 
@@ -246,6 +251,8 @@ class Victim:
             self.rule_id,
             self.export_id,
             self.attachment_id,
+            self.import_id,
+            self.profile_id,
         )
         return frozenset(v for v in values if v)
 
@@ -273,6 +280,8 @@ class Victim:
             rule_id=new(),
             export_id=new(),
             attachment_id=new(),
+            import_id=new(),
+            profile_id=new(),
         )
 
 
@@ -338,6 +347,7 @@ ALICE_BUDGET = "4321.09"
 """What Alice budgets for her category in 2026-11."""
 EXPORT = "id householdId status filename rowCount url expiresAt"
 ATTACHMENT = "id filename contentType sizeBytes sha256 url"
+IMPORT = "id accountId status filename counts { total } rows { nodes { index payee amount { amount } } }"
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
 
@@ -858,6 +868,83 @@ ATTACKS: dict[str, list[Attack]] = {
                  attachmentDelete(input: $input) { deletedId errors { __typename message } } }""",
             Refused.NOT_FOUND,
             lambda v: {"input": {"id": v.attachment_id}},
+        ),
+    ],
+    "Query.imports": [
+        Attack(
+            f"query($a: ID!) {{ imports(accountId: $a) {{ edges {{ node {{ {IMPORT} }} }} {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Query.import": [
+        Attack(f"query($id: ID!) {{ import(id: $id) {{ {IMPORT} }} }}", Refused.NULL, lambda v: {"id": v.import_id})
+    ],
+    "Query.importMappingProfiles": [
+        Attack(
+            f"""query($a: ID!) {{ importMappingProfiles(accountId: $a) {{
+                 edges {{ node {{ id name mapping {{ date {{ header }} }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Query.importFormats": [Attack("query { importFormats { name label } }", Refused.OWN_ONLY)],
+    "Mutation.importUpload": [
+        Attack(
+            # The file itself cannot travel in JSON; the account is refused before any file is read.
+            """mutation($input: ImportUploadInput!) {
+                 importUpload(input: $input) { import { id } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"accountId": v.account_id, "file": "statement.csv", "settings": {"profileId": v.profile_id}}
+            },
+        )
+    ],
+    "Mutation.importDryRun": [
+        Attack(
+            f"""mutation($input: ImportDryRunInput!) {{
+                 importDryRun(input: $input) {{ import {{ {IMPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id, "settings": {"profileId": v.profile_id}}},
+        )
+    ],
+    "Mutation.importCommit": [
+        Attack(
+            """mutation($input: ImportCommitInput!) {
+                 importCommit(input: $input) { import { id status } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id, "conflicts": "CREATE"}},
+        )
+    ],
+    "Mutation.importUndo": [
+        Attack(
+            """mutation($input: ImportUndoInput!) {
+                 importUndo(input: $input) { import { id status } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id}},
+        )
+    ],
+    "Mutation.importMappingProfileSave": [
+        Attack(
+            """mutation($input: ImportMappingProfileSaveInput!) {
+                 importMappingProfileSave(input: $input) { profile { id } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"accountId": v.account_id, "name": "Planted", "importId": v.import_id}},
+        )
+    ],
+    "Mutation.importMappingProfileDelete": [
+        Attack(
+            """mutation($input: ImportMappingProfileDeleteInput!) {
+                 importMappingProfileDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.profile_id}},
+        )
+    ],
+    "Subscription.importProgress": [
+        Attack(
+            "subscription($id: ID!) { importProgress(importId: $id) { importId status processed total } }",
+            Refused.NO_EVENT,
+            lambda v: {"id": v.import_id},
         )
     ],
     "Subscription.transactionCreated": [
@@ -1215,6 +1302,25 @@ VIEWER_READS: dict[str, ViewerRead] = {
     "Query.export": ViewerRead(
         "query($id: ID!) { export(id: $id) { id url } }", lambda v: {"id": v.export_id}, sees=lambda v: v.export_id
     ),
+    "Query.imports": ViewerRead(
+        "query($a: ID!) { imports(accountId: $a) { edges { node { id } } } }",
+        lambda v: {"a": v.account_id},
+        sees=lambda v: v.import_id,
+    ),
+    "Query.import": ViewerRead(
+        "query($id: ID!) { import(id: $id) { id status } }", lambda v: {"id": v.import_id}, sees=lambda v: v.import_id
+    ),
+    "Query.importMappingProfiles": ViewerRead(
+        "query($a: ID!) { importMappingProfiles(accountId: $a) { edges { node { id } } } }",
+        lambda v: {"a": v.account_id},
+        sees=lambda v: v.profile_id,
+    ),
+    "Query.importFormats": ViewerRead("{ importFormats { name } }", sees=lambda _: "camt053"),  # reference data
+    "Subscription.importProgress": ViewerRead(
+        "subscription($id: ID!) { importProgress(importId: $id) { importId status } }",
+        lambda v: {"id": v.import_id},
+        sees=lambda v: v.import_id,
+    ),
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
     ),
@@ -1304,6 +1410,12 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
     ],
     "Mutation.attachmentCreate": ATTACKS["Mutation.attachmentCreate"],
     "Mutation.attachmentDelete": ATTACKS["Mutation.attachmentDelete"],
+    "Mutation.importUpload": ATTACKS["Mutation.importUpload"],
+    "Mutation.importDryRun": ATTACKS["Mutation.importDryRun"],
+    "Mutation.importCommit": ATTACKS["Mutation.importCommit"],
+    "Mutation.importUndo": ATTACKS["Mutation.importUndo"],
+    "Mutation.importMappingProfileSave": ATTACKS["Mutation.importMappingProfileSave"],
+    "Mutation.importMappingProfileDelete": ATTACKS["Mutation.importMappingProfileDelete"],
     "Mutation.invitationCreate": [
         Attack(
             """mutation($input: InvitationCreateInput!) { invitationCreate(input: $input) { ok errors { __typename } } }""",
@@ -1930,6 +2042,19 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         )
         assert read_key["apiKeyCreate"]["errors"] == []
 
+        # A statement Alice uploaded (its dry run done, not committed) and a mapping profile of her account.
+        uploaded = await upload_statement(
+            alice, account_id, b"Date,Payee,Amount\n2026-11-20,Alicestore,-12.34\n", f"{secret('Alicefile')}.csv"
+        )
+        assert uploaded["errors"] == [], uploaded
+        import_id = uploaded["import"]["id"]
+        profile = await alice.run(
+            """mutation($input: ImportMappingProfileSaveInput!) {
+                 importMappingProfileSave(input: $input) { profile { id } errors { message } } }""",
+            input={"accountId": account_id, "name": secret("Aliceprofile"), "importId": import_id},
+        )
+        assert profile["importMappingProfileSave"]["errors"] == []
+
         # Vic accepts Alice's invitation as a viewer and refreshes into a token that names her household.
         vic = Client(http, stack.router_url)
         vic_registered = await register(vic, f"Vic{uuid.uuid4().hex[:8]}", "Vic's")
@@ -1966,6 +2091,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             payee_alias_id=alias["payeeAliasAdd"]["alias"]["id"],
             reconciliation_id=reconciliation_id,
             rule_id=rule["ruleCreate"]["rule"]["id"],
+            import_id=import_id,
+            profile_id=profile["importMappingProfileSave"]["profile"]["id"],
             secrets=frozenset(
                 {
                     marker,

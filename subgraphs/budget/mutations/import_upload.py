@@ -41,15 +41,18 @@ class ImportUploadPayload:
 async def import_upload(info: strawberry.Info[Context, None], input: ImportUploadInput) -> ImportUploadPayload:
     """Keep the file in object storage, detect how to read it, and dry-run it against the account's ledger."""
     account, refused = await writable_account(info, input.account_id)
+    if refused is not None:  # nothing is read for an account the caller may not import into
+        return ImportUploadPayload(errors=[refused])
     settings, errors = merged_settings(input.settings)
-    if refused is not None:
-        errors.insert(0, refused)
     runtime = info.context.runtime
     upload = None
-    try:
-        upload = await read_upload(input.file, max_bytes=runtime.settings.UPLOAD_MAX_BYTES)
-    except UploadTooLargeError as exc:
-        errors.append(ValidationError(field="file", message=str(exc)))
+    if not callable(getattr(input.file, "read", None)):
+        errors.append(ValidationError(field="file", message="send the statement as a file (a multipart request)"))
+    else:
+        try:
+            upload = await read_upload(input.file, max_bytes=runtime.settings.UPLOAD_MAX_BYTES)
+        except UploadTooLargeError as exc:
+            errors.append(ValidationError(field="file", message=str(exc)))
     if upload is not None and not upload.data.strip():
         errors.append(ValidationError(field="file", message="the file is empty"))
     if errors or account is None or upload is None:

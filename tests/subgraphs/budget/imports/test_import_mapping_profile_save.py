@@ -87,3 +87,13 @@ async def test_bad_profiles_are_refused(importer: Importer) -> None:
         errors = (await importer.run(SAVE, input=given))["importMappingProfileSave"]["errors"]
         assert [e["field"] for e in errors] == [field], given
     assert (await importer.run(PROFILES, a=account))["importMappingProfiles"]["nodes"] == []
+
+
+async def test_another_accounts_profile_cannot_be_used(importer: Importer) -> None:
+    other = await importer.with_account("USD")
+    saved = (await other.run(SAVE, input={"accountId": str(other.account_id), "name": "Theirs", "mapping": MAPPING}))[
+        "importMappingProfileSave"
+    ]["profile"]
+    uploaded = await importer.upload(csv_bytes(ODD, delimiter=";"), settings={"profileId": saved["id"]})
+    assert uploaded["import"]["status"] == "NEEDS_INPUT"
+    assert uploaded["import"]["problem"]["message"] == "no such mapping profile"
