@@ -288,8 +288,9 @@ def main() -> int:
         SERVICE_TOKEN=SERVICE_TOKEN,
         **{f"{k.upper()}_PORT": v for k, v in port_map.items()},  # type: ignore[arg-type]
     )
-    stack = start_with_retries(settings)
+    stack = Stack()
     try:
+        stack = start_with_retries(settings)
         router = f"http://127.0.0.1:{port_map['router']}/graphql"
         email = f"bench-{time.time_ns()}@example.com"
         with httpx.Client(timeout=30) as client:
