@@ -1786,18 +1786,19 @@ class Ledger:
         self.baseline = (view, await self.rows())
 
     async def budget_caught_up(self) -> bool:
-        """Whether the budget consumer has answered each of Alice's transaction events (with budget_changed)."""
+        """Whether the budget consumer has handled each of Alice's transaction events (created, updated, deleted:
+        a reconciliation or a transfer writes several)."""
         async with self.engine.connect() as conn:
-            counts = await conn.execute(
+            pending = await conn.scalar(
                 text(
-                    "SELECT count(*) FILTER (WHERE topic = 'budget.transaction_created'), "
-                    "count(*) FILTER (WHERE topic = 'budget.budget_changed' AND payload->>'reason' = 'transaction') "
-                    "FROM budget.outbox WHERE household_id::text = :h"
+                    "SELECT count(*) FROM budget.outbox o WHERE o.household_id::text = :h "
+                    "AND o.topic IN ('budget.transaction_created', 'budget.transaction_updated', "
+                    "'budget.transaction_deleted') "
+                    "AND NOT EXISTS (SELECT 1 FROM budget.budget_event_receipts r WHERE r.event_id = o.id)"
                 ),
                 {"h": self.victim.household_id},
             )
-            created, answered = counts.one()
-        return bool(created == answered)
+        return pending == 0
 
     async def assert_intact(self) -> None:
         assert self.baseline is not None
