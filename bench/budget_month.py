@@ -76,7 +76,7 @@ async def fill(url: str, household: uuid.UUID, transactions: int) -> None:
             SELECT gen_random_uuid(), $1::uuid,
                    CASE WHEN i % 10 = 0 THEN $3::uuid ELSE $2::uuid END,
                    $4::date + (i % $5::int),
-                   -((i * 7919) % 20000) / 100.0,
+                   -((i::bigint * 7919) % 20000) / 100.0,
                    CASE WHEN i % 10 = 0 THEN 'USD' ELSE 'EUR' END,
                    ($6::uuid[])[(i % $7::int) + 1]
             FROM generate_series(1, $8::int) AS i

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fincloud.constants import DEFAULT_PORTS
@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     CORS_ORIGINS: str = "http://localhost:3000,http://127.0.0.1:3000"
 
     DB_POOL_SIZE: int = 10
+    UPLOAD_MAX_BYTES: int = Field(default=20 * 1024 * 1024, gt=0)
+    """The largest file a GraphQL upload may carry (statements to import, attachments); larger ones are refused with
+    a clear error. The router reads the same variable and refuses bigger requests before they reach a subgraph."""
     REPLICA_WAIT_SECONDS: float = Field(default=3.0, ge=0)
     """How long a subgraph looks again for something another subgraph announced (an account created a moment ago
     and linked at once) before answering "not found"; events arrive a few hundred milliseconds after commit.
@@ -87,6 +90,24 @@ class Settings(BaseSettings):
     """Whether the worker fetches rates on its own (at start-up when missing, and after each publication).
     Unset → on, except with ``FINCLOUD_ENV=test``, so a test stack never reaches the internet."""
     FX_HTTP_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)
+    PUBLIC_URL: str | None = None
+    """The address users open: the router, or the reverse proxy in front of it (``https://fincloud.example``).
+    Download links served by FinCloud (local object store) point there. Unset → ``http://HOST:ROUTER_PORT``."""
+    S3_PUBLIC_ENDPOINT_URL: str | None = None
+    """The S3 endpoint as browsers reach it, for presigned download links (MinIO behind a proxy, say); unset →
+    ``S3_ENDPOINT_URL``."""
+    DOWNLOAD_LINK_TTL_SECONDS: int = Field(default=300, ge=10, le=86_400)
+    """How long a download link (an export, an attachment) works after it was handed out."""
+    DOWNLOAD_LINK_KEY: str | None = None
+    """Secret (at least 32 characters) that signs download links served by FinCloud itself; never the JWT key.
+    Unset → a random key kept in ``DATA_DIR/download-link-key`` (shared by every process on that data folder)."""
+    ATTACHMENT_MAX_BYTES: int = Field(default=10 * 1024 * 1024, ge=1)
+    """Largest document (receipt, invoice, statement) that may be attached to a transaction or an account."""
+    EXPORT_INLINE_MAX_ROWS: int = Field(default=20_000, ge=0)
+    """Exports of up to this many transactions are written in the request (the link comes back at once); larger
+    ones by the worker, and ``export(id)`` shows them ready a few seconds later."""
+    EXPORT_RETENTION_HOURS: int = Field(default=24, ge=1)
+    """Exports are deleted from object storage this long after they were made (they hold the whole ledger)."""
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: Literal["json", "console"] | None = None
     """Unset → console in dev, JSON elsewhere."""
@@ -103,6 +124,13 @@ class Settings(BaseSettings):
             raise ValueError("FINCLOUD_JWT_PRIVATE_KEY or FINCLOUD_JWT_PRIVATE_KEY_FILE must be set in production")
         return self
 
+    @field_validator("DOWNLOAD_LINK_KEY")
+    @classmethod
+    def _download_link_key_is_long(cls, value: str | None) -> str | None:
+        if value is not None and len(value) < 32:
+            raise ValueError("FINCLOUD_DOWNLOAD_LINK_KEY must be at least 32 characters (or unset)")
+        return value
+
     @property
     def fx_auto_fetch(self) -> bool:
         return self.FX_AUTO_FETCH if self.FX_AUTO_FETCH is not None else self.ENV != "test"
@@ -110,6 +138,11 @@ class Settings(BaseSettings):
     def port_of(self, name: str) -> int:
         """The port of ``router`` or a subgraph."""
         return int(getattr(self, f"{name.upper()}_PORT"))
+
+    @property
+    def public_url(self) -> str:
+        """Where users reach FinCloud, without a trailing slash."""
+        return (self.PUBLIC_URL or f"http://{self.HOST}:{self.ROUTER_PORT}").rstrip("/")
 
     @property
     def jwt_key_path(self) -> Path:

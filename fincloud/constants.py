@@ -50,8 +50,23 @@ TOPIC_BUDGET_CHANGED = "budget.budget_changed"
 TOPIC_RECURRING_DUE = "budget.recurring_due"
 """A recurring transaction in remind mode is due today (or an auto-posted one could not be recorded: ``failed``)."""
 TOPIC_IMPORT_COMPLETED = "budget.import_completed"
+TOPIC_EXPORT_REQUESTED = "budget.export_requested"
+"""A large export was asked for; the worker writes its file (payload: ``export_id``)."""
 TOPIC_ACCOUNT_CHANGED = "budget.account_changed"
 """An account was created or changed (or deleted: ``deleted: true``); the payload is what other subgraphs may keep
 of it (id, household, type, currency, archived, deleted), never its name or balance."""
 TOPIC_EMAIL_REQUESTED = "identity.email_requested"
 TOPIC_HOUSEHOLD_DELETED = "identity.household_deleted"
+
+# Statement imports (budget).
+TOPIC_IMPORT_COMMIT_REQUESTED = "budget.import_commit_requested"
+"""A user asked to commit an import's dry run; the worker's ``import_commit`` job does it."""
+TOPIC_IMPORT_UNDONE = "budget.import_undone"
+"""An import batch was undone: the transactions it created were deleted."""
+IMPORT_PROGRESS_CHANNEL_PREFIX = "fincloud:imports:progress:"
+"""Redis channel of one import's commit progress: ``fincloud:imports:progress:<import id>``."""
+
+
+def import_progress_channel(import_id: object) -> str:
+    """The Redis channel an import's commit progress is published on."""
+    return f"{IMPORT_PROGRESS_CHANNEL_PREFIX}{import_id}"

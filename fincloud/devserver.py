@@ -188,6 +188,7 @@ def child_env(settings: Settings, *, database_url: str, redis_url: str) -> dict[
             "FINCLOUD_JWKS_URL": f"http://{settings.HOST}:{settings.IDENTITY_PORT}/.well-known/jwks.json",
             "FINCLOUD_SERVICE_TOKEN": settings.SERVICE_TOKEN,
             "FINCLOUD_LOG_LEVEL": settings.LOG_LEVEL,
+            "FINCLOUD_UPLOAD_MAX_BYTES": str(settings.UPLOAD_MAX_BYTES),
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -211,6 +211,8 @@ def _parse_key(column: Any, value: str) -> Any:
         return datetime.date.fromisoformat(value)
     if kind is uuid.UUID:
         return uuid.UUID(value)
+    if kind is int:
+        return int(value)
     return value
 
 

@@ -1,6 +1,7 @@
 """What every subgraph process shares: the runtime (database, Redis, broadcaster, token verifier), the typed
-request context, and ``create_subgraph_app`` — the ASGI app with the GraphQL route (HTTP and WebSocket),
-the router's service credential check, and health endpoints."""
+request context, and ``create_subgraph_app`` — the ASGI app with the GraphQL route (HTTP and WebSocket, file
+uploads as GraphQL multipart requests, see ``fincloud.uploads``), the router's service credential check, and health
+endpoints."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from fincloud.constants import SERVICE_TOKEN_HEADER
 from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import create_job_pool
 from fincloud.storage import ObjectStore, store_from_settings
+from fincloud.uploads import LimitUploadSize, is_multipart
 
 __all__ = ["BaseContext", "Runtime", "create_subgraph_app", "token_from_request"]
 
@@ -146,7 +148,15 @@ async def token_from_request(request: Request) -> str | None:
     header = _bearer(request.headers.get("authorization"))
     if header:
         return header
-    if request.method == "POST":
+    if request.method == "POST" and is_multipart(request.scope):
+        # A file upload: the request is the multipart form's "operations" part. Starlette keeps the parsed form on
+        # the request, so Strawberry reads the same one.
+        with contextlib.suppress(ValueError, UnicodeDecodeError):
+            operations = (await request.form()).get("operations")
+            body = json.loads(operations) if isinstance(operations, str) else None
+            if isinstance(body, dict):
+                return token_from_extensions(body.get("extensions"))
+    elif request.method == "POST":
         with contextlib.suppress(ValueError, UnicodeDecodeError):
             body = await request.json()
             if isinstance(body, dict):
@@ -196,7 +206,9 @@ class SubgraphGraphQL(GraphQL[BaseContext, None]):
     """Strawberry's ASGI view with FinCloud's context and WebSocket authentication."""
 
     def __init__(self, schema: Schema, *, context_class: ContextFactory, app: Starlette) -> None:
-        super().__init__(schema, graphql_ide=None, keep_alive=True, keep_alive_interval=15)
+        super().__init__(
+            schema, graphql_ide=None, keep_alive=True, keep_alive_interval=15, multipart_uploads_enabled=True
+        )
         self._context_class = context_class
         self._app = app
 
@@ -263,7 +275,10 @@ def create_subgraph_app(
 
     app = Starlette(lifespan=app_lifespan)
     graphql_app = SubgraphGraphQL(schema, context_class=context_class, app=app)
-    guarded = _RequireServiceToken(graphql_app, lambda: settings.SERVICE_TOKEN)
+    # The service token is checked first, so nothing but the router can make a subgraph read an upload.
+    guarded = _RequireServiceToken(
+        LimitUploadSize(graphql_app, max_bytes=settings.UPLOAD_MAX_BYTES), lambda: settings.SERVICE_TOKEN
+    )
     app.router.routes.extend(
         [
             Route("/graphql", guarded, methods=["GET", "POST"]),

@@ -31,6 +31,7 @@
 //   FINCLOUD_MAX_DEPTH / _TOKENS / _ALIASES / _DIRECTIVES   operation limits (15 / 2000 / 15 / 20)
 //   FINCLOUD_MAX_COST              estimated cost limit of an operation (10000), lists counted as
 //   FINCLOUD_LIST_SIZE             items each (50, the subgraphs' default page size)
+//   FINCLOUD_UPLOAD_MAX_BYTES      the largest file an upload may carry (20 MB); bigger multipart requests → 413
 //   FINCLOUD_LOG_LEVEL             debug | info | warning | error (info)
 //
 // Who may call what:
@@ -41,8 +42,12 @@
 //   without a token  only sign-up / sign-in / refresh / sign-out / password reset / email verification
 //                    (src/public-operations.ts); anything else → 401 UNAUTHENTICATED
 //   CSRF             a POST must be JSON (or another type a browser preflights) or carry x-fincloud-csrf; GET must
-//                    carry x-fincloud-csrf → else 403
+//                    carry x-fincloud-csrf → else 403. File uploads (multipart/form-data) always need the header.
+//   uploads          GraphQL multipart requests, forwarded to the subgraph as multipart; a declared length over
+//                    FINCLOUD_UPLOAD_MAX_BYTES (+ 64 kB for the other parts) → 413, no Content-Length → 411
 //   rate limits      over the limit → 429 RATE_LIMITED with Retry-After and extensions.retryAfter
+//   downloads        GET /downloads/<token>/<name> needs no credential: the signed token is the permission
+//                    (src/downloads.ts); it is passed to the budget subgraph, which checks it
 //
 // What a subgraph receives from the router:
 //   every HTTP request   header  x-fincloud-service-token: <FINCLOUD_SERVICE_TOKEN>
@@ -65,10 +70,12 @@ import type { GatewayCLIConfig, GatewayPlugin, TransportEntryAdditions } from '@
 import { ApiKeyExchange, exchangeUrl, MAX_CACHE_SECONDS } from './src/api-keys.js';
 import { clientAddressResolver, parseTrustedProxies } from './src/client-ip.js';
 import { createCredentials, jwksSigningKeys } from './src/credentials.js';
+import { subgraphBaseUrl, useDownloads } from './src/downloads.js';
 import { useMaskSubgraphInternals } from './src/errors.js';
 import { useOperationCost } from './src/operation-cost.js';
 import { usePublicOperationsOnly } from './src/public-operations.js';
 import { useRateLimit } from './src/rate-limit.js';
+import { useUploadLimit } from './src/uploads.js';
 
 const env = process.env;
 const isDev = env.FINCLOUD_ENV === 'dev';
@@ -181,6 +188,7 @@ const limits = {
   // router; tests of the limits set them explicitly.
   userPerMinute: intFromEnv('FINCLOUD_RATE_LIMIT_USER_PER_MINUTE', env.FINCLOUD_ENV === 'test' ? 0 : 600),
   ipPerMinute: intFromEnv('FINCLOUD_RATE_LIMIT_IP_PER_MINUTE', env.FINCLOUD_ENV === 'test' ? 0 : 300),
+  uploadBytes: intFromEnv('FINCLOUD_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1),
 };
 
 export const gatewayConfig: GatewayCLIConfig = {
@@ -222,6 +230,10 @@ export const gatewayConfig: GatewayCLIConfig = {
   // that are neither are refused (403) before anything runs: the fincloud_access cookie cannot be ridden.
   csrfPrevention: { requestHeaders: ['x-fincloud-csrf'] },
 
+  // File uploads (GraphQL multipart requests): parsed here and forwarded to the subgraph as multipart. The size is
+  // checked by useUploadLimit below before the body is read, and again by the subgraph.
+  multipart: true,
+
   cors: {
     origin: (env.FINCLOUD_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
       .split(',')
@@ -245,6 +257,14 @@ export const gatewayConfig: GatewayCLIConfig = {
   plugins: (ctx) => {
     apiKeys.log = ctx.log;
     return [
+      // GET /downloads/<token>/<name>: files of the local object store, served by the budget subgraph (not GraphQL).
+      useDownloads({
+        budgetBaseUrl: subgraphBaseUrl('budget', supergraph, 'http://127.0.0.1:4002/graphql'),
+        serviceToken: () => env.FINCLOUD_SERVICE_TOKEN ?? '',
+        log: ctx.log,
+      }),
+      // Before anything reads the body: refuse an upload that is too large.
+      useUploadLimit({ maxBytes: limits.uploadBytes }),
       // In this order, after the built-in JWT plugin: count the request, refuse a failed credential, then allow
       // only public operations to anonymous callers.
       useRateLimit({

@@ -15,7 +15,7 @@ from fincloud.auth import Role, Viewer
 from fincloud.constants import ARQ_QUEUE
 from fincloud.money import Money
 from fincloud.service import Runtime
-from subgraphs.budget.models import Account
+from subgraphs.budget.models import Account, Category, CategoryGroup
 from subgraphs.budget.services.ledger import AccountKind, NewAccount, create_account
 from workers.main import WorkerSettings
 from workers.outbox import make_relay
@@ -41,6 +41,20 @@ async def make_account(
             household_id=household_id,
             data=NewAccount(name=name, kind=kind, opening_balance=Money(Decimal(opening), currency)),
         )
+
+
+async def make_category(
+    session: AsyncSession, *, household_id: uuid.UUID, name: str, kind: str = "expense"
+) -> Category:
+    """A category in a group of its own."""
+    async with session.begin():
+        group = CategoryGroup(household_id=household_id, name=f"{name} group", kind=kind)
+        session.add(group)
+        await session.flush()
+        category = Category(household_id=household_id, group_id=group.id, name=name, kind=kind)
+        session.add(category)
+        await session.flush()
+        return category
 
 
 async def deliver_events(runtime: Runtime, pool: ArqRedis, schema: str = "budget") -> list[str]:

@@ -21,6 +21,7 @@ const config: CodegenConfig = {
           Date: "string",
           DateTime: "string",
           JSON: "unknown",
+          Upload: "File",
         },
         useTypeImports: true,
         enumsAsTypes: true,

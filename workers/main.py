@@ -15,9 +15,12 @@ from fincloud.config import get_settings
 from fincloud.constants import ARQ_QUEUE
 from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import deserialize_job, serialize_job
+from fincloud.storage import store_from_settings
 from workers.budgets import budget_on_transaction_event, budget_receipts_prune
 from workers.dispatch import inbox_on_transaction_created
+from workers.files import files_export, files_sweep
 from workers.fx import fx_rates_cron, fx_rates_fetch
+from workers.imports import import_commit
 from workers.outbox import make_relay, outbox_sweep
 from workers.purge import purge_household
 from workers.recurring import recurring_cron, recurring_materialize
@@ -33,6 +36,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["engine"] = create_engine(settings.DATABASE_URL, pool_size=5, application_name="fincloud-worker")
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
     ctx["settings"] = settings
+    ctx["store"] = store_from_settings(settings)
     ctx["relay"] = make_relay(ctx)
     listening = asyncio.Event()
     ctx["relay_task"] = asyncio.create_task(ctx["relay"].run(ready=listening), name="outbox-relay")
@@ -65,6 +69,8 @@ class WorkerSettings:
         fx_rates_fetch,
         budget_on_transaction_event,
         recurring_materialize,
+        files_export,
+        import_commit,
     ]
     cron_jobs = [
         cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),
@@ -73,6 +79,8 @@ class WorkerSettings:
         # Recurring transactions due today, just after midnight UTC (and at start-up, to catch up after downtime).
         cron(recurring_cron, hour={0}, minute={5}, run_at_startup=True, unique=True, timeout=1800),
         cron(budget_receipts_prune, hour={3}, minute={15}, unique=True, timeout=300),
+        # Expired exports and objects of deleted rows (and purged households) leave object storage.
+        cron(files_sweep, second={5}, run_at_startup=True, unique=True, timeout=600),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -6,6 +6,7 @@ import logging
 from typing import Any
 
 from fincloud.events import Event
+from subgraphs.budget.imports.service import purge_import_files
 from subgraphs.budget.services.purge import purge_household as purge_budget
 from subgraphs.notification.services.purge import purge_household as purge_notification
 from subgraphs.portfolio.services.purge import purge_household as purge_portfolio
@@ -22,4 +23,8 @@ async def purge_household(ctx: dict[str, Any], event_json: str) -> int:
         for purge in (purge_notification, purge_portfolio, purge_budget):
             deleted += await purge(session=session, household_id=event.household_id)
     logger.info("household purged", extra={"household_id": str(event.household_id), "rows": deleted})
+    # The raw statements its imports kept in object storage (after the rows: a retry finds them again if this fails).
+    store = ctx.get("store")
+    if store is not None:
+        await purge_import_files(store=store, household_id=event.household_id)
     return deleted

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from fincloud.config import Settings, get_settings
 from fincloud.service import Runtime, create_subgraph_app
 from subgraphs.budget.context import Context
+from subgraphs.budget.files.routes import download_routes
 from subgraphs.budget.schema import schema
 
 
@@ -26,4 +27,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
         context_class=Context,
         settings=settings or get_settings(),
         lifespan=lifespan,
+        extra_routes=download_routes(),
     )

@@ -14,6 +14,8 @@ from aiodataloader import DataLoader
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from subgraphs.budget.categorisation.models import CategorisationSettings, TransactionCategorisation
+from subgraphs.budget.files.loaders import attachments_by_account_ids, attachments_by_transaction_ids
 from subgraphs.budget.fx.service import FxPolicy, MissingRate, RateKey, RateUsed, rates_for
 from subgraphs.budget.models import (
     Account,
@@ -28,6 +30,7 @@ from subgraphs.budget.models import (
 )
 from subgraphs.budget.recurring import loaders as recurring_loaders
 from subgraphs.budget.services.balances import StatusSums, status_sums
+from subgraphs.budget.services.categorise import Categoriser
 from subgraphs.budget.services.households import households_settings
 
 BalanceKey = tuple[uuid.UUID, dt.date | None]
@@ -63,6 +66,11 @@ class Loaders:
         self.recurring_handled_by_schedule_id = DataLoader(
             partial(recurring_loaders.handled_by_schedule_id, sessionmaker, today=today)
         )
+        self.categoriser_by_household_id = DataLoader(self._categorisers_by_household_id)
+        self.categorisation_by_transaction_id = DataLoader(self._categorisations_by_transaction_id)
+        self.categorisation_settings_by_household_id = DataLoader(self._categorisation_settings_by_household_id)
+        self.attachments_by_transaction_id = DataLoader(partial(attachments_by_transaction_ids, sessionmaker))
+        self.attachments_by_account_id = DataLoader(partial(attachments_by_account_ids, sessionmaker))
 
     async def _accounts_by_id(self, keys: Sequence[uuid.UUID]) -> list[Account | None]:
         async with self._sessionmaker() as session:
@@ -155,3 +163,28 @@ class Loaders:
                 rates = await rates_for(session=session, household_id=household_id, keys=wanted, policy=self._fx_policy)
                 found.update({(household_id, *key): rate for key, rate in rates.items()})
         return [found[k] for k in keys]
+
+    async def _categorisers_by_household_id(self, keys: Sequence[uuid.UUID]) -> list[Categoriser]:
+        """Each household's rules and learned model, loaded once per request (the model is kept per process)."""
+        async with self._sessionmaker() as session:
+            return [await Categoriser.load(session=session, household_id=k) for k in keys]
+
+    async def _categorisations_by_transaction_id(
+        self, keys: Sequence[uuid.UUID]
+    ) -> list[TransactionCategorisation | None]:
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(TransactionCategorisation).where(TransactionCategorisation.transaction_id.in_(keys))
+            )
+            by_id = {row.transaction_id: row for row in rows}
+        return [by_id.get(k) for k in keys]
+
+    async def _categorisation_settings_by_household_id(
+        self, keys: Sequence[uuid.UUID]
+    ) -> list[CategorisationSettings | None]:
+        async with self._sessionmaker() as session:
+            rows = await session.scalars(
+                select(CategorisationSettings).where(CategorisationSettings.household_id.in_(keys))
+            )
+            by_id = {row.household_id: row for row in rows}
+        return [by_id.get(k) for k in keys]

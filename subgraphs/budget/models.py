@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from fincloud.db import new_id, schema_metadata, utcnow
@@ -199,6 +200,13 @@ class Transaction(Base):
     created_by: Mapped[uuid.UUID | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow, onupdate=utcnow)
+    search_vector: Mapped[str | None] = mapped_column(
+        TSVECTOR,
+        Computed("budget.transaction_search_document(payee, memo, notes, tags)", persisted=True),
+        deferred=True,
+    )
+    """Full-text document of payee (weight A), tags (B), memo (C) and notes (D), kept by PostgreSQL (see
+    ``subgraphs/budget/search``); never loaded with the row."""
 
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'cleared', 'reconciled')", name="status_known"),

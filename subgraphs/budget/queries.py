@@ -7,12 +7,18 @@ from sqlalchemy import select
 
 from fincloud.graphql import Connection, IsAuthenticated, paginate, parse_id
 from subgraphs.budget.budgets.queries import budget_month, budget_months, budget_settings
+from subgraphs.budget.categorisation.queries import categorisation_settings, rules
 from subgraphs.budget.context import Context
+from subgraphs.budget.files.fields import export
 from subgraphs.budget.fx.queries import currencies_list, fx_rate, fx_rates
 from subgraphs.budget.fx.types import Currency
+from subgraphs.budget.imports.queries import import_, import_formats, import_mapping_profiles, imports
+from subgraphs.budget.imports.types import Import, ImportFormat, ImportMappingProfile
 from subgraphs.budget.ledger_queries import category_groups, payees, reconciliation_preview
 from subgraphs.budget.models import Account as AccountRow
 from subgraphs.budget.recurring.queries import recurring_transactions, recurring_upcoming
+from subgraphs.budget.reports import queries as reports
+from subgraphs.budget.search.queries import transactions
 from subgraphs.budget.types import Account
 
 
@@ -63,6 +69,13 @@ class Query:
         resolver=fx_rates,
         description="Stored exchange rates between two currencies over a date range, newest first: published ones "
         "and the household's overrides. Empty if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+
+    export = strawberry.field(
+        resolver=export,
+        description="One export by id, with a new short-lived download link once READY; null if it does not exist, "
+        "was deleted after its retention, or is not yours.",
         permission_classes=[IsAuthenticated],
     )
 
@@ -118,3 +131,70 @@ class Query:
         "transactions it would mark), changing nothing; null if the account is not yours.",
         permission_classes=[IsAuthenticated],
     )
+    rules = strawberry.field(
+        resolver=rules,
+        description="A household's categorisation rules in priority order (first applies first). Empty if the "
+        "household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    categorisation_settings = strawberry.field(
+        resolver=categorisation_settings,
+        description="A household's automatic categorisation settings; null if the household is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    transactions = strawberry.field(
+        resolver=transactions,
+        description="Find a household's transactions: full-text search over payee, memo, notes and tags with "
+        "fuzzy payee matching, filters, and a sort, one page at a time. Empty if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    cash_flow = strawberry.field(
+        resolver=reports.cash_flow,
+        description="Income, expense and net per month over a period, in the household's base currency. Null if "
+        "`householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    spending_by_category = strawberry.field(
+        resolver=reports.spending_by_category,
+        description="Spending (or income) per category over a period, largest first, in the household's base "
+        "currency; split parts count under their own categories. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    spending_by_payee = strawberry.field(
+        resolver=reports.spending_by_payee,
+        description="Spending (or income) per payee over a period, largest first, in the household's base "
+        "currency. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    income_vs_expense = strawberry.field(
+        resolver=reports.income_vs_expense,
+        description="Income against expense over a period, with each category group's figure, in the household's "
+        "base currency. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    net_worth = strawberry.field(
+        resolver=reports.net_worth,
+        description="Net worth over time: every account's balance at each month's end (or each day), converted "
+        "into the household's base currency at that date. Null if `householdId` is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    imports: Connection[Import] = strawberry.field(
+        resolver=imports,
+        description="Statement imports into an account, newest first; empty if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    import_: Import | None = strawberry.field(
+        resolver=import_,
+        name="import",
+        description="One import with its dry run's rows; null if it does not exist or is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+    import_mapping_profiles: Connection[ImportMappingProfile] = strawberry.field(
+        resolver=import_mapping_profiles,
+        description="An account's saved CSV mappings, by name; empty if the account is not yours.",
+        permission_classes=[IsAuthenticated],
+    )
+
+    @strawberry.field(description="The installed statement formats.", permission_classes=[IsAuthenticated])
+    def import_formats(self) -> list[ImportFormat]:
+        return import_formats()

@@ -29,6 +29,7 @@ from fincloud.events import Event
 from fincloud.graphql import IsAuthenticated, UnauthenticatedError
 from subgraphs.budget.budgets.types import BudgetChangedEvent
 from subgraphs.budget.context import Context
+from subgraphs.budget.imports.subscriptions import import_progress
 from subgraphs.budget.types import Account
 
 __all__ = ["BALANCE_TOPICS", "Subscription", "accounts_touched", "seconds_left"]
@@ -97,6 +98,13 @@ async def _batches(broadcast: Broadcast, channels: Sequence[str]) -> AsyncIterat
 
 @strawberry.type
 class Subscription:
+    import_progress = strawberry.subscription(
+        resolver=import_progress,
+        description="The progress of an import's commit: its stored state first, then each step until it is "
+        "committed or failed. Ends then, or when the access token expires.",
+        permission_classes=[IsAuthenticated],
+    )
+
     @strawberry.subscription(
         description="Every change of the budget figures of one household of the viewer's: an amount set or "
         "copied, a setting changed, a transaction recorded, changed or deleted. Ends when the access token expires.",

@@ -12,7 +12,10 @@ from sqlalchemy import select
 
 from fincloud.graphql import Connection, IsAuthenticated, MoneyType, paginate, parse_id
 from fincloud.money import Money
+from subgraphs.budget.categorisation.queries import categorisation_of, category_suggestion_of
+from subgraphs.budget.categorisation.types import CategorySuggestion, TransactionCategorisation
 from subgraphs.budget.context import Context
+from subgraphs.budget.files.fields import account_attachments, transaction_attachments
 from subgraphs.budget.fx.service import MissingRate, apply_rate
 from subgraphs.budget.fx.types import FxRate, FxRateMissing
 from subgraphs.budget.ledger_types import (
@@ -184,6 +187,12 @@ class Account:
             descending=True,
         )
 
+    attachments = strawberry.field(
+        resolver=account_attachments,
+        description="Documents attached to the account itself (statements, contracts), oldest first.",
+        permission_classes=[IsAuthenticated],
+    )
+
     @strawberry.field(description="Transactions on this account, newest first.", permission_classes=[IsAuthenticated])
     async def transactions(
         self,
@@ -244,6 +253,12 @@ class Transaction:
             return None
         return cls.from_row(row)
 
+    attachments = strawberry.field(
+        resolver=transaction_attachments,
+        description="Documents attached to the transaction (receipts, invoices), oldest first.",
+        permission_classes=[IsAuthenticated],
+    )
+
     @strawberry.field(description="The account it is recorded on.")
     async def account(self, info: strawberry.Info[Context, None]) -> Account | None:
         row = await info.context.loaders.account_by_id.load(uuid.UUID(str(self.account_id)))
@@ -294,3 +309,18 @@ class Transaction:
             return None
         found = await info.context.loaders.reconciliation_by_id.load(row.reconciliation_id)
         return Reconciliation.from_row(found, row.currency) if found is not None else None
+
+    @strawberry.field(
+        description="A category suggested for it (by a rule, the payee's default, or similar past transactions), "
+        "with its confidence and why; null once it has a category, for splits and transfers, and when nothing is "
+        "confident enough to offer. Accept it with `categorySuggestionAccept`."
+    )
+    async def category_suggestion(self, info: strawberry.Info[Context, None]) -> CategorySuggestion | None:
+        return await category_suggestion_of(info, uuid.UUID(str(self.id)))
+
+    @strawberry.field(
+        description="Why it has its category, when FinCloud chose it (a rule, the payee's default, a learned "
+        "suggestion); null when a person chose it or it has none."
+    )
+    async def categorisation(self, info: strawberry.Info[Context, None]) -> TransactionCategorisation | None:
+        return await categorisation_of(info, uuid.UUID(str(self.id)))

@@ -66,6 +66,7 @@ from fincloud.constants import SERVICE_TOKEN_HEADER, SUBGRAPHS
 from fincloud.db import create_engine
 from tests.conftest import TEST_SERVICE_TOKEN
 from tests.federation.conftest import Client, RunningStack
+from tests.federation.test_imports import uploaded as upload_statement
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schema"
 FEDERATION_ROOT_FIELDS = frozenset({"_entities", "_service"})
@@ -216,9 +217,17 @@ class Victim:
     payee_id: str = ""
     payee_alias_id: str = ""
     reconciliation_id: str = ""
+    export_id: str = ""
+    attachment_id: str = ""
     email: str = ""
     invitation_token: str = ""
     """An invitation Alice sent to someone else's address, as a thief of the link would hold it."""
+    rule_id: str = ""
+    """Alice's categorisation rule, which gives ``category_id``."""
+    import_id: str = ""
+    """A statement Alice uploaded (dry run done, not committed)."""
+    profile_id: str = ""
+    """A CSV mapping profile of Alice's account."""
     cursors: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()
 
@@ -239,6 +248,11 @@ class Victim:
             self.payee_id,
             self.payee_alias_id,
             self.reconciliation_id,
+            self.rule_id,
+            self.export_id,
+            self.attachment_id,
+            self.import_id,
+            self.profile_id,
         )
         return frozenset(v for v in values if v)
 
@@ -263,6 +277,11 @@ class Victim:
             payee_id=new(),
             payee_alias_id=new(),
             reconciliation_id=new(),
+            rule_id=new(),
+            export_id=new(),
+            attachment_id=new(),
+            import_id=new(),
+            profile_id=new(),
         )
 
 
@@ -326,8 +345,29 @@ BUDGET_MONTH = "householdId month budgeted toBeBudgeted lines { categoryId name 
 RECURRING = "id householdId name payee categoryId memo amount { amount } nextDate account { id name }"
 ALICE_BUDGET = "4321.09"
 """What Alice budgets for her category in 2026-11."""
+EXPORT = "id householdId status filename rowCount url expiresAt"
+ATTACHMENT = "id filename contentType sizeBytes sha256 url"
+IMPORT = "id accountId status filename counts { total } rows { nodes { index payee amount { amount } } }"
 ALICE_FX_RATE = "1.0987654321"
 """Alice's own EUR→USD rate for 2026-11-27 (a household override): no one outside her household may see it."""
+
+RULE = "id householdId name position setCategoryId setPayee addTags conditions { field operator value accountIds }"
+RULE_CREATE = (
+    """mutation($input: RuleCreateInput!) { ruleCreate(input: $input) { rule { id } errors { __typename message } } }"""
+)
+RULE_REORDER = """mutation($input: RuleReorderInput!) {
+    ruleReorder(input: $input) { rules { id name } errors { __typename message } } }"""
+SETTINGS_UPDATE = """mutation($input: CategorisationSettingsUpdateInput!) {
+    categorisationSettingsUpdate(input: $input) { settings { householdId } errors { __typename message } } }"""
+
+
+def _rule_input(_: Victim) -> dict[str, Any]:
+    return {
+        "name": "Planted",
+        "conditions": [{"field": "PAYEE", "operator": "CONTAINS", "value": "x"}],
+        "addTags": ["x"],
+    }
+
 
 ATTACKS: dict[str, list[Attack]] = {
     "Query.me": [
@@ -414,6 +454,42 @@ ATTACKS: dict[str, list[Attack]] = {
         ),
     ],
     "Query.currencies": [Attack("query { currencies { code name numericCode minorUnits } }", Refused.OWN_ONLY)],
+    "Query.transactions": [
+        Attack(
+            f"""query($h: ID!, $filter: TransactionFilter) {{ transactions(householdId: $h, filter: $filter)
+                 {{ edges {{ relevance node {{ id payee memo amount {{ amount }} account {{ id name }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            # Her ids everywhere an id goes (she has no category yet: her transaction's id stands in for one).
+            lambda v: {
+                "h": v.household_id,
+                "filter": {"text": "a", "accountIds": [v.account_id], "categoryIds": [v.transaction_id]},
+            },
+        ),
+        Attack(
+            f"""query($h: ID!) {{ transactions(householdId: $h, sort: RELEVANCE)
+                 {{ edges {{ node {{ id payee memo }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+    ],
+    **{
+        f"Query.{name}": [
+            Attack(
+                f"""query($h: ID!) {{ {name}(householdId: $h, from: "2026-01-01", to: "2026-12-31") {{
+                     householdId currency {selection}
+                     ratesUsed {{ edges {{ node {{ rate source householdId }} }} }} }} }}""",
+                Refused.NULL,
+                lambda v: {"h": v.household_id},
+            )
+        ]
+        for name, selection in {
+            "cashFlow": "months { month net { amount { amount } unconverted { amount currency } } }",
+            "spendingByCategory": "lines { id name amount { amount { amount } } } total { amount { amount } }",
+            "spendingByPayee": "lines { id name amount { amount { amount } } } total { amount { amount } }",
+            "incomeVsExpense": "income { amount { amount } } expense { amount { amount } } groups { name }",
+            "netWorth": "points { date netWorth { amount { amount } } }",
+        }.items()
+    },
     "Mutation.accountCreate": [
         Attack(
             """mutation($input: AccountCreateInput!) {
@@ -569,7 +645,8 @@ ATTACKS: dict[str, list[Attack]] = {
     "Query.recurringUpcoming": [
         Attack(
             f"""query($h: ID!) {{ recurringUpcoming(householdId: $h, days: 62) {{
-                 edges {{ node {{ date amount {{ amount }} recurring {{ {RECURRING} }} }} }} {CONNECTION} }} }}""",
+                 edges {{ cursor node {{ date amount {{ amount }} recurring {{ {RECURRING} }} }} }}
+                 pageInfo {{ hasNextPage endCursor }} }} }}""",
             Refused.EMPTY,
             lambda v: {"h": v.household_id},
         )
@@ -654,6 +731,220 @@ ATTACKS: dict[str, list[Attack]] = {
                  eventId householdId months categoryIds reason budgetMonths { lines { name budgeted } } } }""",
             Refused.NO_EVENT,
             lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.rules": [
+        Attack(
+            f"query($h: ID) {{ rules(householdId: $h) {{ edges {{ node {{ {RULE} }} }} {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack(f"query {{ rules {{ edges {{ node {{ {RULE} }} }} }} }}", Refused.OWN_ONLY),
+    ],
+    "Query.categorisationSettings": [
+        Attack(
+            "query($h: ID) { categorisationSettings(householdId: $h) { householdId autoApplyThreshold } }",
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        ),
+    ],
+    "Mutation.ruleCreate": [
+        Attack(RULE_CREATE, Refused.NOT_FOUND, lambda v: {"input": {**_rule_input(v), "householdId": v.household_id}}),
+        # In the attacker's own household, naming Alice's category, then Alice's account.
+        Attack(RULE_CREATE, Refused.NOT_FOUND, lambda v: {"input": {**_rule_input(v), "setCategoryId": v.category_id}}),
+        Attack(
+            RULE_CREATE,
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    **_rule_input(v),
+                    "conditions": [{"field": "ACCOUNT", "operator": "IS_ONE_OF", "accountIds": [v.account_id]}],
+                }
+            },
+        ),
+    ],
+    "Mutation.ruleUpdate": [
+        Attack(
+            """mutation($input: RuleUpdateInput!) { ruleUpdate(input: $input) {
+                    rule { id name } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "id": v.rule_id,
+                    "name": "Hijacked",
+                    "setCategoryId": v.category_id,
+                    "conditions": [{"field": "ACCOUNT", "operator": "IS_ONE_OF", "accountIds": [v.account_id]}],
+                }
+            },
+        ),
+    ],
+    "Mutation.ruleDelete": [
+        Attack(
+            """mutation($input: RuleDeleteInput!) { ruleDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.rule_id}},
+        ),
+    ],
+    "Mutation.ruleReorder": [
+        Attack(
+            RULE_REORDER,
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "ruleIds": [v.rule_id]}},
+        ),
+        Attack(RULE_REORDER, Refused.USER_ERROR, lambda v: {"input": {"ruleIds": [v.rule_id]}}),
+    ],
+    "Mutation.rulesApply": [
+        Attack(
+            """mutation($input: RulesApplyInput!) { rulesApply(input: $input) {
+                    result { examined changed changes { transactionId transaction { id payee } } }
+                    errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"householdId": v.household_id, "from": "2000-01-01", "to": "2100-01-01", "dryRun": False}
+            },
+        ),
+    ],
+    "Mutation.categorySuggestionAccept": [
+        Attack(
+            """mutation($input: CategorySuggestionAcceptInput!) { categorySuggestionAccept(input: $input) {
+                    transaction { id payee } suggestion { categoryId reason } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"transactionId": v.transaction_id, "categoryId": v.category_id}},
+        ),
+    ],
+    "Mutation.categorisationSettingsUpdate": [
+        Attack(
+            SETTINGS_UPDATE,
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "learningEnabled": False}},
+        ),
+    ],
+    "Query.export": [
+        Attack(
+            "query($id: ID!) { export(id: $id) { id householdId status filename rowCount url expiresAt } }",
+            Refused.NULL,
+            lambda v: {"id": v.export_id},
+        )
+    ],
+    "Mutation.transactionsExport": [
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"format": "CSV", "householdId": v.household_id}},
+        ),
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"format": "OFX", "accountIds": [v.account_id]}},
+        ),
+        Attack(
+            f"""mutation($input: TransactionsExportInput!) {{
+                 transactionsExport(input: $input) {{ export {{ {EXPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            # Alice has no category; any id of hers must answer like a missing category.
+            lambda v: {"input": {"format": "CSV", "categoryIds": [v.transaction_id]}},
+        ),
+    ],
+    # A JSON request cannot carry a file; the owner check comes first, so a string in its place is enough to probe.
+    "Mutation.attachmentCreate": [
+        Attack(
+            f"""mutation($input: AttachmentCreateInput!) {{
+                 attachmentCreate(input: $input) {{ attachment {{ {ATTACHMENT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"file": "JVBERi0xLjQK", "transactionId": v.transaction_id}},
+        ),
+        Attack(
+            f"""mutation($input: AttachmentCreateInput!) {{
+                 attachmentCreate(input: $input) {{ attachment {{ {ATTACHMENT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"file": "JVBERi0xLjQK", "accountId": v.account_id}},
+        ),
+    ],
+    "Mutation.attachmentDelete": [
+        Attack(
+            """mutation($input: AttachmentDeleteInput!) {
+                 attachmentDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.attachment_id}},
+        ),
+    ],
+    "Query.imports": [
+        Attack(
+            f"query($a: ID!) {{ imports(accountId: $a) {{ edges {{ node {{ {IMPORT} }} }} {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Query.import": [
+        Attack(f"query($id: ID!) {{ import(id: $id) {{ {IMPORT} }} }}", Refused.NULL, lambda v: {"id": v.import_id})
+    ],
+    "Query.importMappingProfiles": [
+        Attack(
+            f"""query($a: ID!) {{ importMappingProfiles(accountId: $a) {{
+                 edges {{ node {{ id name mapping {{ date {{ header }} }} }} }} {CONNECTION} }} }}""",
+            Refused.EMPTY,
+            lambda v: {"a": v.account_id},
+        )
+    ],
+    "Query.importFormats": [Attack("query { importFormats { name label } }", Refused.OWN_ONLY)],
+    "Mutation.importUpload": [
+        Attack(
+            # The file itself cannot travel in JSON; the account is refused before any file is read.
+            """mutation($input: ImportUploadInput!) {
+                 importUpload(input: $input) { import { id } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"accountId": v.account_id, "file": "statement.csv", "settings": {"profileId": v.profile_id}}
+            },
+        )
+    ],
+    "Mutation.importDryRun": [
+        Attack(
+            f"""mutation($input: ImportDryRunInput!) {{
+                 importDryRun(input: $input) {{ import {{ {IMPORT} }} errors {{ __typename message }} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id, "settings": {"profileId": v.profile_id}}},
+        )
+    ],
+    "Mutation.importCommit": [
+        Attack(
+            """mutation($input: ImportCommitInput!) {
+                 importCommit(input: $input) { import { id status } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id, "conflicts": "CREATE"}},
+        )
+    ],
+    "Mutation.importUndo": [
+        Attack(
+            """mutation($input: ImportUndoInput!) {
+                 importUndo(input: $input) { import { id status } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"importId": v.import_id}},
+        )
+    ],
+    "Mutation.importMappingProfileSave": [
+        Attack(
+            """mutation($input: ImportMappingProfileSaveInput!) {
+                 importMappingProfileSave(input: $input) { profile { id } errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"accountId": v.account_id, "name": "Planted", "importId": v.import_id}},
+        )
+    ],
+    "Mutation.importMappingProfileDelete": [
+        Attack(
+            """mutation($input: ImportMappingProfileDeleteInput!) {
+                 importMappingProfileDelete(input: $input) { deletedId errors { __typename message } } }""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.profile_id}},
+        )
+    ],
+    "Subscription.importProgress": [
+        Attack(
+            "subscription($id: ID!) { importProgress(importId: $id) { importId status processed total } }",
+            Refused.NO_EVENT,
+            lambda v: {"id": v.import_id},
         )
     ],
     "Subscription.transactionCreated": [
@@ -988,8 +1279,60 @@ VIEWER_READS: dict[str, ViewerRead] = {
         lambda v: {"h": v.household_id},
         sees=lambda v: v.household_id,
     ),
+    "Query.transactions": ViewerRead(
+        "query($h: ID!) { transactions(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.transaction_id,
+    ),
+    # Alice spent 271.89 on 2026-11-27 from an account opened with 7319.53.
+    **{
+        f"Query.{name}": ViewerRead(
+            f'query($h: ID!) {{ {name}(householdId: $h, from: "2026-11-01", to: "2026-11-30") {{ {selection} }} }}',
+            lambda v: {"h": v.household_id},
+            sees=lambda _, figure=figure: figure,  # type: ignore[misc]
+        )
+        for name, selection, figure in (
+            ("cashFlow", "expense { amount { amount } }", "271.89"),
+            ("spendingByCategory", "total { amount { amount } }", "271.89"),
+            ("spendingByPayee", "lines { amount { amount { amount } } }", "271.89"),
+            ("incomeVsExpense", "expense { amount { amount } }", "271.89"),
+            ("netWorth", "points { netWorth { amount { amount } } }", "7047.64"),
+        )
+    },
+    "Query.export": ViewerRead(
+        "query($id: ID!) { export(id: $id) { id url } }", lambda v: {"id": v.export_id}, sees=lambda v: v.export_id
+    ),
+    "Query.imports": ViewerRead(
+        "query($a: ID!) { imports(accountId: $a) { edges { node { id } } } }",
+        lambda v: {"a": v.account_id},
+        sees=lambda v: v.import_id,
+    ),
+    "Query.import": ViewerRead(
+        "query($id: ID!) { import(id: $id) { id status } }", lambda v: {"id": v.import_id}, sees=lambda v: v.import_id
+    ),
+    "Query.importMappingProfiles": ViewerRead(
+        "query($a: ID!) { importMappingProfiles(accountId: $a) { edges { node { id } } } }",
+        lambda v: {"a": v.account_id},
+        sees=lambda v: v.profile_id,
+    ),
+    "Query.importFormats": ViewerRead("{ importFormats { name } }", sees=lambda _: "camt053"),  # reference data
+    "Subscription.importProgress": ViewerRead(
+        "subscription($id: ID!) { importProgress(importId: $id) { importId status } }",
+        lambda v: {"id": v.import_id},
+        sees=lambda v: v.import_id,
+    ),
     "Subscription.transactionCreated": ViewerRead(
         "subscription { transactionCreated { householdId transaction { id } } }", sees=lambda v: v.household_id
+    ),
+    "Query.rules": ViewerRead(
+        "query($h: ID) { rules(householdId: $h) { edges { node { id } } } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.rule_id,
+    ),
+    "Query.categorisationSettings": ViewerRead(
+        "query($h: ID) { categorisationSettings(householdId: $h) { householdId } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
     ),
 }
 """A viewer of Alice's household reads what a member reads; API keys (owners, editors) and the audit log
@@ -1052,6 +1395,27 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.apiKeyRevoke": ATTACKS["Mutation.apiKeyRevoke"],
+    "Mutation.ruleCreate": [
+        ATTACKS["Mutation.ruleCreate"][0],
+        Attack(RULE_CREATE, Refused.USER_ERROR, lambda v: {"input": _rule_input(v)}),
+    ],
+    "Mutation.ruleUpdate": ATTACKS["Mutation.ruleUpdate"],
+    "Mutation.ruleDelete": ATTACKS["Mutation.ruleDelete"],
+    "Mutation.ruleReorder": ATTACKS["Mutation.ruleReorder"],
+    "Mutation.rulesApply": ATTACKS["Mutation.rulesApply"],
+    "Mutation.categorySuggestionAccept": ATTACKS["Mutation.categorySuggestionAccept"],
+    "Mutation.categorisationSettingsUpdate": [
+        *ATTACKS["Mutation.categorisationSettingsUpdate"],
+        Attack(SETTINGS_UPDATE, Refused.USER_ERROR, lambda v: {"input": {"learningEnabled": False}}),
+    ],
+    "Mutation.attachmentCreate": ATTACKS["Mutation.attachmentCreate"],
+    "Mutation.attachmentDelete": ATTACKS["Mutation.attachmentDelete"],
+    "Mutation.importUpload": ATTACKS["Mutation.importUpload"],
+    "Mutation.importDryRun": ATTACKS["Mutation.importDryRun"],
+    "Mutation.importCommit": ATTACKS["Mutation.importCommit"],
+    "Mutation.importUndo": ATTACKS["Mutation.importUndo"],
+    "Mutation.importMappingProfileSave": ATTACKS["Mutation.importMappingProfileSave"],
+    "Mutation.importMappingProfileDelete": ATTACKS["Mutation.importMappingProfileDelete"],
     "Mutation.invitationCreate": [
         Attack(
             """mutation($input: InvitationCreateInput!) { invitationCreate(input: $input) { ok errors { __typename } } }""",
@@ -1112,6 +1476,12 @@ SELF_ONLY: dict[str, str] = {
 }
 """Mutations that take no household: they act on the caller's own user, whatever household role the caller has,
 so they need no viewer-role attempt. Their ATTACKS entries check they reach no one else."""
+
+VIEWER_MAY: dict[str, str] = {
+    "Mutation.transactionsExport": "only reads: a viewer may export (tests/subgraphs/budget/files, "
+    "tests/federation/test_files_s3.py); another household's ids are refused in ATTACKS",
+}
+"""Mutations a viewer of the household may call, and why."""
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -1178,7 +1548,7 @@ def coverage_problems(supergraph: Sdl, subgraphs: Mapping[str, Sdl]) -> list[str
             problems.append(
                 f"{coordinate}: no attack passes another household's id in {sorted(missing)}; extend its attacks"
             )
-        if coordinate.startswith("Mutation.") and coordinate not in VIEWER_WRITES and coordinate not in SELF_ONLY:
+        if coordinate.startswith("Mutation.") and coordinate not in {*VIEWER_WRITES, *SELF_ONLY, *VIEWER_MAY}:
             problems.append(f"{coordinate}: add a viewer-role attempt to VIEWER_WRITES (viewers cannot mutate)")
         if not coordinate.startswith("Mutation.") and coordinate not in VIEWER_READS:
             problems.append(f"{coordinate}: say in VIEWER_READS what a viewer of the household sees")
@@ -1192,7 +1562,9 @@ def coverage_problems(supergraph: Sdl, subgraphs: Mapping[str, Sdl]) -> list[str
             f"{coordinate} takes an ID: reach it with another household's id from an ATTACKS document and list "
             "it in NESTED_ID_FIELDS"
         )
-    stale = (set(ATTACKS) | set(PUBLIC) | set(VIEWER_READS) | set(VIEWER_WRITES) | set(SELF_ONLY)) - set(roots)
+    stale = (
+        set(ATTACKS) | set(PUBLIC) | set(VIEWER_READS) | set(VIEWER_WRITES) | set(SELF_ONLY) | set(VIEWER_MAY)
+    ) - set(roots)
     stale |= set(ENTITY_ATTACKS) - entities
     if stale:
         problems.append(f"the tables name coordinates the schema no longer has: {sorted(stale)}")
@@ -1530,6 +1902,25 @@ async def create(client: Client, field_name: str, node: str, **input_: Any) -> s
     return str(data[node]["id"])
 
 
+async def attach_document(client: Client, data: bytes, filename: str, **owner: str) -> str:
+    """Attach a document through the router (a GraphQL multipart request) and return the attachment's id."""
+    operations = {
+        "query": """mutation($input: AttachmentCreateInput!) {
+            attachmentCreate(input: $input) { attachment { id } errors { message } } }""",
+        "variables": {"input": {"file": None, **owner}},
+    }
+    response = await client.http.post(
+        client.url,
+        headers={**bearer(client.token), "x-fincloud-csrf": "1"},
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
+        files={"0": (filename, data, "application/pdf")},
+    )
+    assert response.status_code == 200, response.text
+    payload = response.json()["data"]["attachmentCreate"]
+    assert payload["errors"] == [], payload
+    return str(payload["attachment"]["id"])
+
+
 @pytest.fixture
 async def scene(alice_and_mallory: Scene) -> Scene:
     """The module's scene, with Alice's baseline taken afresh: each test answers for its own changes only."""
@@ -1630,6 +2021,26 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             statementDate="2026-11-27",
             statementBalance="7047.64",
         )
+        rule = await alice.run(
+            RULE_CREATE,
+            input={
+                "householdId": household_id,
+                "name": secret("Alicerule"),
+                "conditions": [{"field": "PAYEE", "operator": "CONTAINS", "value": secret("Alicepayee")}],
+                "setCategoryId": category_id,
+                "setPayee": secret("Alicerenamed"),
+            },
+        )
+        assert rule["ruleCreate"]["errors"] == []
+        export = await alice.run(
+            "mutation($input: TransactionsExportInput!) { transactionsExport(input: $input) "
+            "{ export { id } errors { message } } }",
+            input={"format": "CSV"},
+        )
+        assert export["transactionsExport"]["errors"] == []
+        attachment_id = await attach_document(
+            alice, b"%PDF-1.4\n%%EOF\n", secret("Alicereceipt") + ".pdf", transactionId=transaction_id
+        )
         key = await alice.run(
             """mutation($input: ApiKeyCreateInput!) {
                  apiKeyCreate(input: $input) { apiKey { id prefix } secret errors { message } } }""",
@@ -1642,6 +2053,19 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             input={"householdId": household_id, "name": secret("Alicereader"), "scope": "READ"},
         )
         assert read_key["apiKeyCreate"]["errors"] == []
+
+        # A statement Alice uploaded (its dry run done, not committed) and a mapping profile of her account.
+        uploaded = await upload_statement(
+            alice, account_id, b"Date,Payee,Amount\n2026-11-20,Alicestore,-12.34\n", f"{secret('Alicefile')}.csv"
+        )
+        assert uploaded["errors"] == [], uploaded
+        import_id = uploaded["import"]["id"]
+        profile = await alice.run(
+            """mutation($input: ImportMappingProfileSaveInput!) {
+                 importMappingProfileSave(input: $input) { profile { id } errors { message } } }""",
+            input={"accountId": account_id, "name": secret("Aliceprofile"), "importId": import_id},
+        )
+        assert profile["importMappingProfileSave"]["errors"] == []
 
         # Vic accepts Alice's invitation as a viewer and refreshes into a token that names her household.
         vic = Client(http, stack.router_url)
@@ -1670,12 +2094,17 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             api_key_id=key["apiKeyCreate"]["apiKey"]["id"],
             category_id=category_id,
             recurring_id=recurring_id,
+            export_id=export["transactionsExport"]["export"]["id"],
+            attachment_id=attachment_id,
             email=registered.email,
             invitation_token=stolen,
             category_group_id=category_group_id,
             payee_id=payee_id,
             payee_alias_id=alias["payeeAliasAdd"]["alias"]["id"],
             reconciliation_id=reconciliation_id,
+            rule_id=rule["ruleCreate"]["rule"]["id"],
+            import_id=import_id,
+            profile_id=profile["importMappingProfileSave"]["profile"]["id"],
             secrets=frozenset(
                 {
                     marker,

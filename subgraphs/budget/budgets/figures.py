@@ -7,10 +7,11 @@ Conventions (every figure is in the household's base currency, exact to its mino
   signed as the ledger signs them (spending is negative, a refund positive). Transfers between the household's
   own accounts (``transfer_id`` set) are not spending and never count. A transaction in another currency is
   converted at the rate of its own date (``fx.service.rates_for``: the household's override first, then the
-  published rate within the look-back window, else a cross rate through EUR) and rounded half to even to the
-  base currency's minor unit, exactly like ``fx.service.apply_rate``. When there is no rate, the transaction is
-  left out of ``activity``, its amount is listed in ``unconverted`` and the rate in ``missing_rates``: reported,
-  never guessed.
+  published rate within the look-back window, else a cross rate through EUR). The converted amounts are summed
+  exactly and the category's month is rounded once, half to even, to the base currency's minor unit (the
+  rounding of ``fx.service.apply_rate``, at the boundary: no cent is lost or made by rounding each transaction).
+  When there is no rate, the transaction is left out of ``activity``, its amount is listed in ``unconverted`` and
+  the rate in ``missing_rates``: reported, never guessed.
 - **carried**: what an expense category brings in from the month before, by its ``rollover``: ``none`` nothing;
   ``surplus`` the previous month's available if positive (an overspend is not carried); ``surplus_and_overspend``
   the previous month's available, positive or negative. History starts at the category's first budget or
@@ -25,7 +26,8 @@ Conventions (every figure is in the household's base currency, exact to its mino
   plus the sum of available equals everything received minus everything spent.
 
 Statements per call, whatever the number of months or categories: settings, categories, the distinct foreign
-(currency, date) pairs, their rates (one query), and the figures themselves (one query with window functions).
+(currency, date) pairs, their rates (one query), the planner settings of the transaction (see ``_PLANNER``), and
+the figures themselves (one query with window functions).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ARRAY, Boolean, Date, Integer, Numeric, String, bindparam, select, text
+from sqlalchemy import ARRAY, Boolean, Date, Integer, String, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.money import Money, minor_units
@@ -204,6 +206,11 @@ async def household_categories(*, session: AsyncSession, household_id: uuid.UUID
     ]
 
 
+_PLANNER = text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)")
+"""For this transaction: plan the figures for the values at hand (a generic plan, made once for any range of dates,
+is slow on long histories), and without JIT compilation (its estimated cost is high enough to trigger it, and
+compiling takes longer than running)."""
+
 _FOREIGN_DATES = text(
     """
     SELECT DISTINCT t.currency, t.date FROM budget.transactions t
@@ -214,40 +221,39 @@ _FOREIGN_DATES = text(
 
 _FIGURES = text(
     """
-    WITH rates AS (
-      SELECT r.currency, r.day, r.rate
-      FROM unnest(CAST(:rate_currencies AS varchar[]), CAST(:rate_days AS date[]), CAST(:rate_values AS numeric[]))
-           AS r(currency, day, rate)
-    ),
-    parts AS NOT MATERIALIZED (
-      -- the month as its first day, by date arithmetic (cheaper than date_trunc, which goes through timestamptz)
-      SELECT t.category_id, t.date - (EXTRACT(DAY FROM t.date)::int - 1) AS month, t.date, t.currency, t.amount
+    WITH parts AS NOT MATERIALIZED (
+      -- the month as its first day by date arithmetic (date_trunc goes through timestamptz, slower); a foreign
+      -- amount times its date's rate, looked up in the rates sent along (a constant of the custom plan, parsed
+      -- once), NULL when there is none
+      SELECT t.category_id, t.date - (date_part('day', t.date)::int - 1) AS month, t.currency, t.amount,
+             CASE WHEN t.currency = :base THEN t.amount
+                  ELSE t.amount * CAST(CAST(:rates AS jsonb) ->> (t.currency || to_char(t.date, 'YYYY-MM-DD'))
+                                       AS numeric) END AS converted
       FROM budget.transactions t
       WHERE t.household_id = :household_id AND t.date >= :since AND t.date < :until
         AND t.transfer_id IS NULL AND NOT t.is_split
       UNION ALL
-      SELECT s.category_id, t.date - (EXTRACT(DAY FROM t.date)::int - 1), t.date, t.currency, s.amount
+      SELECT s.category_id, t.date - (date_part('day', t.date)::int - 1), t.currency, s.amount,
+             CASE WHEN t.currency = :base THEN s.amount
+                  ELSE s.amount * CAST(CAST(:rates AS jsonb) ->> (t.currency || to_char(t.date, 'YYYY-MM-DD'))
+                                       AS numeric) END
       FROM budget.transactions t JOIN budget.splits s ON s.transaction_id = t.id
       WHERE t.household_id = :household_id AND t.date >= :since AND t.date < :until
         AND t.transfer_id IS NULL AND t.is_split
     ),
     activity AS (
-      -- one pass: base-currency amounts as they are, foreign ones converted one by one; no rate, no amount
-      SELECT p.category_id, p.month,
-             COALESCE(SUM(p.amount) FILTER (WHERE p.currency = :base), 0)
-               + COALESCE(SUM(budget.round_half_even(p.amount * r.rate, CAST(:places AS integer)))
-                            FILTER (WHERE p.currency <> :base), 0) AS activity
-      FROM parts p LEFT JOIN rates r ON r.currency = p.currency AND r.day = p.date
-      GROUP BY p.category_id, p.month
+      -- exact sums, rounded once per category and month, half to even; an amount without a rate is left out
+      SELECT category_id, month,
+             budget.round_half_even(COALESCE(SUM(converted), 0), CAST(:places AS integer)) AS activity
+      FROM parts GROUP BY category_id, month
     ),
     unconverted AS (
       -- only when a rate is missing (known before the query is sent): amounts left out, per currency
       SELECT category_id, month, jsonb_object_agg(currency, CAST(amount AS text)) AS unconverted
       FROM (
-        SELECT p.category_id, p.month, p.currency, SUM(p.amount) AS amount
-        FROM parts p LEFT JOIN rates r ON r.currency = p.currency AND r.day = p.date
-        WHERE CAST(:any_missing AS boolean) AND p.currency <> :base AND r.rate IS NULL
-        GROUP BY p.category_id, p.month, p.currency
+        SELECT category_id, month, currency, SUM(amount) AS amount FROM parts
+        WHERE CAST(:any_missing AS boolean) AND converted IS NULL
+        GROUP BY category_id, month, currency
       ) missing
       GROUP BY category_id, month
     ),
@@ -317,9 +323,7 @@ _FIGURES = text(
     FROM totals t LEFT JOIN lines l ON l.month = t.month
     """
 ).bindparams(
-    bindparam("rate_currencies", type_=ARRAY(String(3))),
-    bindparam("rate_days", type_=ARRAY(Date)),
-    bindparam("rate_values", type_=ARRAY(Numeric)),
+    bindparam("rates", type_=String),
     bindparam("months", type_=ARRAY(Date)),
     bindparam("places", type_=Integer),
     bindparam("any_missing", type_=Boolean),
@@ -365,6 +369,7 @@ async def budget_figures(
     known = sorted(((k, r) for k, r in rates.items() if isinstance(r, RateUsed)), key=lambda item: item[0])
     missing = sorted((r for r in rates.values() if isinstance(r, MissingRate)), key=lambda r: (r.on, r.base))
 
+    await session.execute(_PLANNER)
     rows = (
         await session.execute(
             _FIGURES,
@@ -373,9 +378,7 @@ async def budget_figures(
                 "places": minor_units(base),
                 "months": list(months),
                 "any_missing": bool(missing),
-                "rate_currencies": [key[0] for key, _ in known],
-                "rate_days": [key[2] for key, _ in known],
-                "rate_values": [rate.rate for _, rate in known],
+                "rates": json.dumps({f"{key[0]}{key[2].isoformat()}": str(rate.rate) for key, rate in known}),
             },
         )
     ).all()

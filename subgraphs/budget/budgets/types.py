@@ -80,8 +80,9 @@ class BudgetLine:
         "income expected (limits only)."
     )
     activity: Decimal = strawberry.field(
-        description=f"The month's transactions and split parts in the category, signed (spending negative), {AMOUNTS}, "
-        "each converted at its own date's rate; transfers between own accounts are left out."
+        description=f"The month's transactions and split parts in the category, signed (spending negative), {AMOUNTS}: "
+        "each converted at its own date's rate, summed exactly, rounded once (half to even); transfers between own "
+        "accounts are left out."
     )
     carried_in: Decimal = strawberry.field(
         description=f"Brought in from the month before by the category's rollover, {AMOUNTS} (zero for income)."

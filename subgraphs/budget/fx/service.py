@@ -22,6 +22,7 @@ go through ``rates_for`` / ``convert_many``: one SQL query for any number of dat
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import uuid
 from collections import defaultdict
@@ -396,17 +397,31 @@ class _Index:
         for record in records:
             grouped[(record.is_override, record.base, record.quote, record.date)].append(record)
         self._grouped = grouped
+        dates: dict[tuple[bool, str, str], set[dt.date]] = defaultdict(set)
+        for override, base, quote, day in grouped:
+            dates[(override, base, quote)].add(day)
+        self._dates = {pair: sorted(days) for pair, days in dates.items()}
+        """The dates each (kind, base, quote) has rates on, ascending: a lookup bisects instead of walking back."""
+
+    def _newest(self, override: bool, base: str, quote: str, on: dt.date) -> dt.date | None:
+        days = self._dates.get((override, base, quote))
+        if not days:
+            return None
+        position = bisect.bisect_right(days, on)
+        return days[position - 1] if position else None
 
     def leg(self, *, override: bool, base: str, quote: str, on: dt.date) -> tuple[RateRecord, bool] | None:
         """The newest stored base→quote rate (``inverted=False``) or quote→base rate (``inverted=True``) of one
         kind within the window; on one date the preferred source first, then a direct rate before an inverse."""
-        for back in range(self.policy.lookback_days + 1):
-            day = on - dt.timedelta(days=back)
-            candidates = [(r, False) for r in self._grouped.get((override, base, quote, day), ())]
-            candidates += [(r, True) for r in self._grouped.get((override, quote, base, day), ())]
-            if candidates:
-                return min(candidates, key=lambda c: (self._rank.get(c[0].source, len(self._rank)), c[0].source, c[1]))
-        return None
+        found = [d for d in (self._newest(override, base, quote, on), self._newest(override, quote, base, on)) if d]
+        if not found:
+            return None
+        day = max(found)
+        if (on - day).days > self.policy.lookback_days:
+            return None
+        candidates = [(r, False) for r in self._grouped.get((override, base, quote, day), ())]
+        candidates += [(r, True) for r in self._grouped.get((override, quote, base, day), ())]
+        return min(candidates, key=lambda c: (self._rank.get(c[0].source, len(self._rank)), c[0].source, c[1]))
 
     def best_leg(self, base: str, quote: str, on: dt.date) -> tuple[RateRecord, bool] | None:
         """The household's override first, else a published rate."""
@@ -455,8 +470,9 @@ async def rates_for(
         return {}
     currencies = {PIVOT}
     days: set[dt.date] = set()
-    for base, quote, on in wanted:
+    for base, quote, _ in wanted:
         currencies |= {base, quote}
+    for on in {on for _, _, on in wanted}:
         days.update(on - dt.timedelta(days=back) for back in range(policy.lookback_days + 1))
     owners = _owners(household_id)
     codes = bindparam("codes", sorted(currencies), type_=ARRAY(String(3)))

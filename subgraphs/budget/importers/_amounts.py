@@ -24,6 +24,7 @@ _NUMBER = {
     for sep, group in _GROUPING.items()
 }
 _PLAIN = {".": re.compile(r"-?\d+(?:\.\d+)?\Z"), ",": re.compile(r"-?\d+(?:,\d+)?\Z")}
+_PLAIN_VOTE = re.compile(r"\s*-?(\d+)(?:([.,])(\d+))?\s*\Z")
 _CODE_PREFIX = re.compile(r"^([A-Za-z]{3})\s*(?=[-+\u2212\u2013(\d.,])")
 _CODE_SUFFIX = re.compile(r"(?<=[\d.,)\-+\s])\s*([A-Za-z]{3})$")
 _SUFFIX_MARK = re.compile(r"\s+(CR|DR|Cr|Dr|cr|dr|S|H)$")
@@ -99,6 +100,9 @@ def parse_amount_text(text: str, *, decimal_separator: str) -> tuple[Decimal, st
     if not text or not text.strip():
         raise AmountError("the amount is empty")
     if _PLAIN[decimal_separator].match(text):  # the common case, "-12,30": no decorations to strip
+        whole, _, fraction = text.lstrip("-").partition(decimal_separator)
+        if len(fraction) <= MAX_FRACTION_DIGITS and len(whole.lstrip("0")) <= 18:
+            return Decimal(text.replace(",", ".")), None  # in range and exact: what _checked would accept
         return _checked(Decimal(text.replace(",", ".")), text), None
     bare, negative, currency = _strip_decorations(text)
     if not _NUMBER[decimal_separator].match(bare):
@@ -137,6 +141,12 @@ def decimal_separator_votes(values: Iterable[str]) -> dict[str, int]:
     votes = {".": 0, ",": 0}
     for value in values:
         if not value or not value.strip():
+            continue
+        plain = _PLAIN_VOTE.match(value)
+        if plain is not None:  # "-12,30", "1234", "1.234": decided by the digits around the one separator
+            whole, separator, fraction = plain.group(1), plain.group(2), plain.group(3)
+            if separator and not (len(fraction) == 3 and 1 <= len(whole) <= 3):
+                votes[separator] += 1
             continue
         bare, _negative, _currency = _strip_decorations(value)
         dot, comma = bool(_NUMBER["."].match(bare)), bool(_NUMBER[","].match(bare))

@@ -124,8 +124,8 @@ def _parse_cached(value: str, date_format: str) -> date | None:
             return date(year, int(parts["m"]), int(parts["d"]))
         except ValueError:
             return None
-    if not _SHAPE.match(text):
-        return None
+    if text.upper() == text.lower() or not _SHAPE.match(text):
+        return None  # month names need letters
     try:
         return datetime.strptime(text, DATE_FORMATS[date_format]).date()
     except ValueError:
@@ -158,7 +158,7 @@ def detect_date_format(values: Iterable[str], *, formats: Iterable[str] | None =
     reads as many.
     """
     labels = list(formats) if formats is not None else list(DATE_FORMATS)
-    unique = sorted({_date_part(v) for v in values if v and v.strip()})
+    unique = sorted({_date_part(v) for v in set(values) if v and v.strip()})
     readings: dict[str, dict[str, date]] = {label: {} for label in labels}
     for text in unique:
         for label in labels:

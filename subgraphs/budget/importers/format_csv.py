@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -44,7 +45,7 @@ from subgraphs.budget.importers._dates import canonical_date_format, detect_date
 from subgraphs.budget.importers.errors import ErrorCode, Issue, IssueCollector, StatementError
 from subgraphs.budget.importers.model import ParseOptions, Statement, StatementAccount, StatementRow
 
-__all__ = ["CsvImporter", "CsvMapping", "CsvPreview", "preview_csv"]
+__all__ = ["CsvImporter", "CsvMapping", "CsvPreview", "preview_csv", "read_csv"]
 
 _Problem = Callable[[str, str], None]
 
@@ -300,7 +301,7 @@ class _Record:
     blank: bool = field(init=False)
 
     def __post_init__(self) -> None:
-        self.blank = not any(cell.strip() for cell in self.cells)
+        self.blank = not "".join(self.cells).strip()
 
 
 @dataclass(slots=True)
@@ -318,8 +319,9 @@ class _Table:
             return [f"Column {i + 1}" for i in range(width)]
         return [cell.strip() for cell in self.header.cells]
 
-    def column_values(self, index: int) -> list[str]:
-        return [r.cells[index] for r in self.records if not r.blank and index < len(r.cells)]
+    def column_values(self, index: int, limit: int | None = None) -> list[str]:
+        values = (r.cells[index] for r in self.records if not r.blank and index < len(r.cells))
+        return list(itertools.islice(values, limit)) if limit is not None else list(values)
 
 
 def _parse_records(text: str, delimiter: str, *, whole_file: bool = False) -> list[_Record]:
@@ -491,7 +493,7 @@ def _propose(table: _Table) -> tuple[CsvMapping | None, list[str]]:
     used: set[int] = set()
 
     def values(index: int) -> list[str]:
-        return table.column_values(index)[:200]
+        return table.column_values(index, limit=200)
 
     def fits(name: str, index: int) -> bool:
         column = values(index)
@@ -589,14 +591,14 @@ def _resolve(mapping: CsvMapping, table: _Table) -> dict[str, int]:
     return resolved
 
 
-def _date_format_for(values: list[str], mapping: CsvMapping, options: ParseOptions) -> str | None:
+def _date_format_for(values: Callable[[], list[str]], mapping: CsvMapping, options: ParseOptions) -> str | None:
     for given in (mapping.date_format, options.date_format):
         if given:
             try:
                 return canonical_date_format(given)
             except ValueError as exc:
                 raise StatementError(str(exc), code=ErrorCode.INVALID_MAPPING) from None
-    detection = detect_date_format(values)
+    detection = detect_date_format(values())
     if detection.ambiguous:
         raise StatementError(
             "the dates can be read more than one way ("
@@ -608,10 +610,10 @@ def _date_format_for(values: list[str], mapping: CsvMapping, options: ParseOptio
     return detection.chosen
 
 
-def _separator_for(values: list[str], mapping: CsvMapping | None, delimiter: str) -> str:
+def _separator_for(values: Callable[[], list[str]], mapping: CsvMapping | None, delimiter: str) -> str:
     if mapping is not None and mapping.decimal_separator:
         return mapping.decimal_separator
-    votes = decimal_separator_votes(values)
+    votes = decimal_separator_votes(values())
     if votes[","] != votes["."]:
         return "," if votes[","] > votes["."] else "."
     return "," if delimiter == ";" else "."
@@ -634,7 +636,9 @@ class CsvImporter:
                 text = sample.decode("utf-16", errors="replace")
             except UnicodeError:
                 return 0.0
-        lines = text.splitlines()[:-1] or text.splitlines()  # the sample may end mid-line
+        lines = text.splitlines()
+        if len(lines) > 1 and not text.endswith(("\n", "\r")):
+            lines = lines[:-1]  # the sample may end mid-line
         delimiter, width, count = _sniff("\n".join(lines))
         if width < 2 or count < 2:
             return 0.1 if suffix in ("csv", "tsv") else 0.0
@@ -668,18 +672,21 @@ class _Reader:
         self.columns = _resolve(mapping, table)
         self.memo_columns = [name for name in self.columns if name == "memo" or name.startswith("memo.")]
         self.headers = table.headers
-        self.date_format = _date_format_for(table.column_values(self.columns["date"]), mapping, options)
+        self.date_format = _date_format_for(lambda: table.column_values(self.columns["date"]), mapping, options)
         self.value_date_format = (
-            _date_format_for(table.column_values(self.columns["value_date"]), mapping, options)
+            _date_format_for(lambda: table.column_values(self.columns["value_date"]), mapping, options)
             if "value_date" in self.columns
             else None
         )
-        amounts = [
-            value
-            for name in ("amount", "debit", "credit")
-            if name in self.columns
-            for value in table.column_values(self.columns[name])
-        ]
+
+        def amounts() -> list[str]:
+            return [
+                value
+                for name in ("amount", "debit", "credit")
+                if name in self.columns
+                for value in table.column_values(self.columns[name])
+            ]
+
         self.separator = _separator_for(amounts, mapping, table.delimiter)
         hint = None
         if table.header is not None:
@@ -687,6 +694,7 @@ class _Reader:
             hint = _currency_hint(self.headers[amount_column])
         self.currency = hint or default_currency(options)
         self.issues = IssueCollector(max_errors=options.max_errors)
+        self._dates: dict[tuple[str, str], date] = {}
 
     def cell(self, record: _Record, name: str) -> str:
         index = self.columns.get(name)
@@ -750,21 +758,29 @@ class _Reader:
         )
 
     def _row(self, record: _Record, index: int, problems: list[Issue]) -> StatementRow | None:
+        # The hot loop of a large import: cells are read by position, dates memoised, and the rest of the work
+        # (closures, the raw fields' labels) kept to what a row needs.
+        cells = record.cells
+        count = len(cells)
+        columns = self.columns
+        values = {name: cells[position].strip() for name, position in columns.items() if position < count}
+        text = values.get
+
         def problem(message: str, name: str) -> None:
-            column = self.columns.get(name)
+            column = columns.get(name)
             label = self.headers[column] if column is not None and column < len(self.headers) else name
             problems.append(Issue(message=message, line=record.line, record=index, field=label))
 
         width = len(self.headers)
-        if self.table.header is not None and _trimmed_width(record.cells) > width:
-            problem(f"the row has {_trimmed_width(record.cells)} columns, the header has {width}", "row")
-        booking = self._date(record, "date", self.date_format, problem, required=True)
-        value_date = self._date(record, "value_date", self.value_date_format, problem, required=False)
-        amount, cell_currency = self._amount(record, problem)
+        if self.table.header is not None and count > width and _trimmed_width(cells) > width:
+            problem(f"the row has {_trimmed_width(cells)} columns, the header has {width}", "row")
+        booking = self._date(text, "date", self.date_format, problem, required=True)
+        value_date = self._date(text, "value_date", self.value_date_format, problem, required=False)
+        amount, cell_currency = self._amount(text, problem)
         currency = self.currency
-        if text := self.cell(record, "currency"):
+        if currency_text := text("currency", ""):
             try:
-                currency = currency_code(text)
+                currency = currency_code(currency_text)
             except ValueError as exc:
                 problem(str(exc), "currency")
         elif cell_currency:
@@ -779,9 +795,18 @@ class _Reader:
             )
         if problems or booking is None or amount is None or currency is None:
             return None
-        memo_parts = [self.cell(record, name) for name in self.memo_columns]
-        check = self.cell(record, "check_number")
-        counterparty = self.cell(record, "counterparty_account")
+        memo_parts = [text(name, "") for name in self.memo_columns]
+        check = text("check_number", "")
+        counterparty = text("counterparty_account", "")
+        headers = self.headers
+        if count <= width:
+            raw = tuple(zip(headers, cells, strict=False))
+        else:
+            raw = tuple(
+                (headers[i] if i < width else f"Column {i + 1}", cell)
+                for i, cell in enumerate(cells)
+                if i < width or cell.strip()
+            )
         return StatementRow(
             line=record.line,
             record=index,
@@ -789,45 +814,45 @@ class _Reader:
             value_date=value_date,
             amount=-amount if self.mapping.negate else amount,
             currency=currency,
-            payee=clean_text(self.cell(record, "payee")),
+            payee=clean_text(text("payee", "")),
             memo=clean_text(_MEMO_JOIN.join(part for part in memo_parts if part)),
-            reference=clean_text(self.cell(record, "reference")),
+            reference=clean_text(text("reference", "")),
             check_number=check if check.strip("0") else None,
             counterparty_account=as_iban(counterparty) or clean_text(counterparty),
-            category=clean_text(self.cell(record, "category")),
-            raw=tuple(
-                (self.headers[i] if i < len(self.headers) else f"Column {i + 1}", cell)
-                for i, cell in enumerate(record.cells)
-                if i < len(self.headers) or cell.strip()
-            ),
+            category=clean_text(text("category", "")),
+            raw=raw,
         )
 
     def _date(
-        self, record: _Record, name: str, date_format: str | None, problem: _Problem, *, required: bool
+        self, text: Callable[[str, str], str], name: str, date_format: str | None, problem: _Problem, *, required: bool
     ) -> date | None:
         if name not in self.columns:
             return None
-        text = self.cell(record, name)
-        if not text:
+        value = text(name, "")
+        if not value:
             if required:
                 problem("the date is empty", name)
             return None
         if date_format is None:
-            problem(f"{text!r} is not a date in any supported format", name)
+            problem(f"{value!r} is not a date in any supported format", name)
             return None
+        known = self._dates.get((value, date_format))
+        if known is not None:
+            return known
         try:
-            return parse_date(text, date_format)
+            parsed = self._dates[(value, date_format)] = parse_date(value, date_format)
         except ValueError as exc:
             problem(str(exc), name)
             return None
+        return parsed
 
-    def _amount(self, record: _Record, problem: _Problem) -> tuple[Decimal | None, str | None]:
+    def _amount(self, text: Callable[[str, str], str], problem: _Problem) -> tuple[Decimal | None, str | None]:
         def read(name: str) -> tuple[Decimal | None, str | None]:
-            text = self.cell(record, name)
-            if not text:
+            value = text(name, "")
+            if not value:
                 return None, None
             try:
-                return parse_amount_text(text, decimal_separator=self.separator)
+                return parse_amount_text(value, decimal_separator=self.separator)
             except AmountError as exc:
                 problem(str(exc), name)
                 return None, None
@@ -835,11 +860,11 @@ class _Reader:
         if "amount" in self.columns:
             value, currency = read("amount")
             if value is None:
-                if not self.cell(record, "amount"):
+                if not text("amount", ""):
                     problem("the amount is empty", "amount")
                 return None, None
             if "direction" in self.columns:
-                mark = self.cell(record, "direction").casefold()
+                mark = text("direction", "").casefold()
                 if mark in _DIRECTION_OUT:
                     value = -abs(value)
                 elif mark in _DIRECTION_IN:
@@ -848,7 +873,7 @@ class _Reader:
                     problem(f"{mark or 'an empty value'!r} is not a debit/credit mark", "direction")
                     return None, None
             return value, currency
-        debit_text, credit_text = self.cell(record, "debit"), self.cell(record, "credit")
+        debit_text, credit_text = text("debit", ""), text("credit", "")
         if not debit_text and not credit_text:
             problem("both the debit and the credit column are empty", "debit" if "debit" in self.columns else "credit")
             return None, None
@@ -868,7 +893,31 @@ def preview_csv(data: bytes, *, mapping: CsvMapping | None = None, rows: int = 2
     """How the file reads and a proposed mapping (or ``mapping`` applied to find the header and delimiter)."""
     if empty_file(data):
         raise StatementError("the file is empty", code=ErrorCode.EMPTY)
+    return _preview(_read_table(data, mapping), mapping, rows)
+
+
+def read_csv(
+    data: bytes, *, mapping: CsvMapping | None = None, options: ParseOptions, rows: int = 20
+) -> tuple[CsvPreview, Statement | StatementError]:
+    """``preview_csv`` and ``CsvImporter.parse`` from one reading of the file (a large file is decoded and split
+    once): the preview, and the statement read with ``mapping`` or else the proposed one, or why it cannot be."""
+    if empty_file(data):
+        raise StatementError("the file is empty", code=ErrorCode.EMPTY)
     table = _read_table(data, mapping)
+    preview = _preview(table, mapping, rows)
+    chosen = mapping if mapping is not None else preview.mapping
+    if chosen is None:
+        return preview, StatementError(
+            "the columns could not be recognised (" + "; ".join(preview.problems) + "); map them by hand",
+            code=ErrorCode.MAPPING_REQUIRED,
+        )
+    try:
+        return preview, _Reader(table=table, mapping=chosen, options=options).statement(CsvImporter.name)
+    except StatementError as exc:
+        return preview, exc
+
+
+def _preview(table: _Table, mapping: CsvMapping | None, rows: int) -> CsvPreview:
     proposal, problems = (mapping, []) if mapping is not None else _propose(table)
     date_formats: tuple[str, ...] = ()
     separator = None
@@ -885,11 +934,14 @@ def preview_csv(data: bytes, *, mapping: CsvMapping | None = None, rows: int = 2
                 proposal = replace(proposal, date_format=detection.chosen)
             if detection.ambiguous:
                 problems.append("the dates can be read as " + " or ".join(detection.candidates) + ": choose one")
-        amounts = [v for n in ("amount", "debit", "credit") if n in columns for v in table.column_values(columns[n])]
-        separator = _separator_for(amounts, proposal, table.delimiter)
+        separator = _separator_for(
+            lambda: [v for n in ("amount", "debit", "credit") if n in columns for v in table.column_values(columns[n])],
+            proposal,
+            table.delimiter,
+        )
         if mapping is None:
             proposal = replace(proposal, decimal_separator=separator)
-    shown = [r for r in table.records if not r.blank][: max(0, rows)]
+    shown = list(itertools.islice((r for r in table.records if not r.blank), max(0, rows)))
     preamble = " ".join(" ".join(r.cells) for r in table.preamble)
     return CsvPreview(
         encoding=table.encoding,

@@ -268,6 +268,9 @@ class _Reader:
         if problems or booking is None or amount is None or currency is None:
             return None
         payee = clean_text(node.value("NAME") or node.value("PAYEE/NAME") or node.value("EXTDNAME"))
+        extended = clean_text(node.value("EXTDNAME"))
+        if payee and extended and len(extended) > len(payee) and extended.startswith(payee):
+            payee = extended  # NAME holds 32 characters; EXTDNAME the whole name
         check = node.value("CHECKNUM") or ""
         counterparty = node.value("BANKACCTTO/ACCTID") or node.value("CCACCTTO/ACCTID")
         return StatementRow(

@@ -85,6 +85,7 @@ async def transaction_create(
             status=status_of(input.status),
             notes=input.notes,
             created_by=info.context.viewer.user_id,
+            categorise=True,
         )
         async with session.begin():
             row = await create_transaction(session=session, household_ids=writable_households(info), data=data)

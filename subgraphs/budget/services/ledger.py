@@ -22,6 +22,7 @@ from fincloud.events import write_event
 from fincloud.money import Money, MoneyError
 from subgraphs.budget.models import Account, Category, Split, Transaction, outbox
 from subgraphs.budget.services.account_events import write_account_changed
+from subgraphs.budget.services.categorise import apply_on_create
 from subgraphs.budget.services.payees import resolve_payee
 
 __all__ = [
@@ -130,6 +131,9 @@ class NewTransaction:
     created_by: uuid.UUID | None = None
     extra_event_fields: dict[str, Any] = field(default_factory=dict)
     """Merged into the ``TransactionCreated`` payload (e.g. why a category was chosen)."""
+    categorise: bool = False
+    """Apply the household's rules (payee rename, tags, and a category when none is given) and, with no category,
+    its payee default or a learned suggestion above its threshold; see ``services.categorise``."""
 
 
 async def create_account(*, session: AsyncSession, household_id: uuid.UUID, data: NewAccount) -> Account:
@@ -250,6 +254,9 @@ async def create_transaction(
     account = await locked_account(session=session, household_ids=household_ids, account_id=data.account_id)
     if account.archived_at is not None:
         raise AccountArchivedError("the account is archived; unarchive it to add transactions")
+    categorised = None
+    if data.categorise:
+        data, categorised = await apply_on_create(session=session, household_id=account.household_id, data=data)
     amount = Money.exact(data.amount, account.currency)
     tags = normalize_tags(data.tags)
     if data.splits and data.category_id is not None:
@@ -295,6 +302,8 @@ async def create_transaction(
         )
     if parts:
         await session.flush()
+    if categorised is not None:
+        await categorised.record(session=session, transaction_id=transaction.id)
     await write_event(
         session,
         outbox,

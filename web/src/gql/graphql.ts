@@ -58,6 +58,7 @@ export type LogoutMutation = { logout: { ok: boolean } };
 
 export type AuthResultFragment = { user: { id: string, email: string, name: string } | null, errors: Array<
     | { __typename: 'AuthenticationError', message: string }
+    | { __typename: 'ImportFileError', message: string }
     | { __typename: 'NotFoundError', message: string }
     | { __typename: 'RateLimitedError', message: string }
     | { __typename: 'ValidationError', field: string, message: string }
@@ -70,6 +71,7 @@ export type LoginMutationVariables = Exact<{
 
 export type LoginMutation = { login: { user: { id: string, email: string, name: string } | null, errors: Array<
       | { __typename: 'AuthenticationError', message: string }
+      | { __typename: 'ImportFileError', message: string }
       | { __typename: 'NotFoundError', message: string }
       | { __typename: 'RateLimitedError', message: string }
       | { __typename: 'ValidationError', field: string, message: string }
@@ -82,6 +84,7 @@ export type RegisterMutationVariables = Exact<{
 
 export type RegisterMutation = { register: { user: { id: string, email: string, name: string } | null, errors: Array<
       | { __typename: 'AuthenticationError', message: string }
+      | { __typename: 'ImportFileError', message: string }
       | { __typename: 'NotFoundError', message: string }
       | { __typename: 'RateLimitedError', message: string }
       | { __typename: 'ValidationError', field: string, message: string }

@@ -237,19 +237,23 @@ async def test_foreign_transactions_convert_at_their_dates_rate_and_a_missing_ra
     assert not may.complete
 
 
-async def test_half_cents_round_to_even_as_fx_conversion_does(session: AsyncSession) -> None:
+async def test_a_month_is_rounded_once_half_to_even(session: AsyncSession) -> None:
     household = await Household.create(session)
     await household.category("Fees")
+    await household.category("Interest")
     pounds = await make_account(session, household_id=household.id, name="GBP", currency="GBP")
     async with session.begin():
         await store_rates(
             session=session, source="ecb", rates=[PublishedRate("EUR", "GBP", dt.date(2026, 6, 1), Decimal("2"))]
         )
-    for amount in ("-0.01", "-0.03", "-0.05", "0.07"):  # halves: 0.005, 0.015, 0.025, 0.035 EUR
-        await household.record("2026-06-01", amount, "Fees", account=pounds)
+    await household.record("2026-06-01", "-0.05", "Fees", account=pounds)  # -0.025 EUR: a half cent
+    for _ in range(2):
+        await household.record("2026-06-01", "-0.01", "Interest", account=pounds)  # -0.005 EUR each
     [june] = await figures(household, "2026-06", "2026-06")
-    # -0.00 (0.005 → 0.00), -0.02 (0.015 → 0.02), -0.02 (0.025 → 0.02), +0.04 (0.035 → 0.04)
-    assert line(june, "Fees").activity == Decimal("0.00")
+    # Half to even, as fx.service.apply_rate rounds: -0.02 (half away from zero would say -0.03).
+    assert line(june, "Fees").activity == Decimal("-0.02")
+    # Summed exactly, rounded once: -0.01 (rounding each half cent first would lose it: 0.00).
+    assert line(june, "Interest").activity == Decimal("-0.01")
 
 
 async def test_archived_categories_show_only_when_they_have_figures(session: AsyncSession) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from subgraphs.budget.importers import ParseOptions, Statement, StatementError
 from subgraphs.budget.importers.errors import ErrorCode
-from subgraphs.budget.importers.format_csv import CsvImporter, CsvMapping, preview_csv
+from subgraphs.budget.importers.format_csv import CsvImporter, CsvMapping, preview_csv, read_csv
 from tests.subgraphs.budget.importers.support import data_file, text_bytes
 
 CSV = CsvImporter()
@@ -357,3 +357,38 @@ def test_detect() -> None:
     assert CSV.detect(b"OFXHEADER:100\nDATA:OFXSGML\n", filename="x.csv") == 0.0
     assert CSV.detect(b"!Type:Bank\nD1/2'24\n", filename=None) == 0.0
     assert CSV.detect(b"just one line of prose", filename=None) == 0.0
+    # A whole small file (it ends with a newline): its last line counts, so a header and one row are a table.
+    assert CSV.detect(b"Date,Payee,Amount\n2024-03-01,Bakery,-2.10\n", filename=None) >= 0.5
+    # A sample cut mid-line does not count its last, partial line.
+    assert CSV.detect(b"Date,Payee,Amount\n2024-03-01,Bak", filename=None) == 0.0
+
+
+@pytest.mark.parametrize("name", ["de_girokonto_cp1252.csv", "fr_compte_utf8_bom.csv", "us_checking.csv"])
+def test_read_csv_is_preview_and_parse_from_one_reading(name: str) -> None:
+    data = data_file(name)
+    options = ParseOptions(currency="USD")
+    preview, statement = read_csv(data, options=options)
+    assert preview == preview_csv(data)
+    assert statement == CSV.parse(data, options=options)
+    # With a mapping given, that mapping reads the file.
+    assert preview.mapping is not None
+    again, same = read_csv(data, mapping=preview.mapping, options=options)
+    assert same == statement
+    assert again.mapping == preview.mapping
+
+
+def test_read_csv_reports_what_stops_the_parse_next_to_the_preview() -> None:
+    data = text_bytes(
+        """
+        When,Who,How much
+        01/02/2024,Bakery,-2.10
+        """
+    )
+    preview, outcome = read_csv(data, options=ParseOptions(currency="EUR"))
+    assert preview.headers == ("When", "Who", "How much")
+    assert isinstance(outcome, StatementError)
+    assert outcome.code == ErrorCode.MAPPING_REQUIRED
+    mapping = CsvMapping(date="When", payee="Who", amount="How much")
+    _preview, ambiguous = read_csv(data, mapping=mapping, options=ParseOptions(currency="EUR"))
+    assert isinstance(ambiguous, StatementError)
+    assert ambiguous.code == ErrorCode.AMBIGUOUS_DATE_FORMAT

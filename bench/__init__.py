@@ -1,0 +1,1 @@
+"""FinCloud benchmarks (see README.md)."""

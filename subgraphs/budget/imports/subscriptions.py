@@ -1,0 +1,86 @@
+"""The ``importProgress`` subscription: a commit's progress as the worker publishes it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, AsyncIterable
+from datetime import UTC, datetime
+from typing import Annotated, cast
+
+import strawberry
+from broadcaster import Event as BroadcastEvent
+from sqlalchemy import select
+
+from fincloud.auth import Viewer
+from fincloud.constants import import_progress_channel
+from fincloud.graphql import UnauthenticatedError, UserInputError, parse_id
+from subgraphs.budget.context import Context
+from subgraphs.budget.imports.models import ImportBatch
+from subgraphs.budget.imports.progress import Phase, Progress
+from subgraphs.budget.imports.types import ImportProgress
+
+__all__ = ["import_progress"]
+
+
+def _seconds_left(viewer: Viewer) -> float | None:
+    """Until the viewer's token expires: a subscription must not outlive the token that opened it."""
+    if viewer.expires_at is None:
+        return None
+    return max(0.0, (viewer.expires_at - datetime.now(UTC)).total_seconds())
+
+
+def _stored(batch: ImportBatch) -> Progress:
+    counts = batch.counts or {}
+    total = int(counts.get("total", 0))
+    done = batch.status in ("committed", "undone")
+    return Progress(
+        import_id=batch.id,
+        status=batch.status,
+        phase={"committed": Phase.DONE, "undone": Phase.DONE, "failed": Phase.FAILED}.get(batch.status, Phase.QUEUED),
+        processed=total if done else 0,
+        total=total,
+        created=counts.get("created"),
+        linked=counts.get("linked"),
+        skipped=counts.get("skipped"),
+        message=(batch.problem or {}).get("message") if batch.status == "failed" else None,
+    )
+
+
+async def import_progress(
+    info: strawberry.Info[Context, None],
+    import_id: Annotated[strawberry.ID, strawberry.argument(description="The import to follow.")],
+) -> AsyncGenerator[ImportProgress, None]:
+    viewer = info.context.viewer
+    broadcast = info.context.runtime.broadcast
+    assert broadcast is not None, "the budget subgraph runs with a broadcaster"
+    wanted = parse_id(import_id)
+    async with broadcast.subscribe(channel=import_progress_channel(wanted)) as subscriber:
+        # Read after subscribing, so nothing published in between is missed.
+        batch = (
+            await info.context.session.scalar(
+                select(ImportBatch).where(ImportBatch.id == wanted, ImportBatch.household_id.in_(viewer.household_ids))
+            )
+            if wanted is not None
+            else None
+        )
+        await info.context.close()
+        if batch is None:
+            raise UserInputError("no such import", field="importId")
+        current = _stored(batch)
+        yield ImportProgress.of(current)
+        if current.final:
+            return
+        messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
+        while True:
+            try:
+                message = await asyncio.wait_for(anext(messages), _seconds_left(viewer))
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
+            if message is None:
+                continue
+            progress = Progress.from_json(message.message)
+            yield ImportProgress.of(progress)
+            if progress.final:
+                return
