@@ -15,7 +15,9 @@ from decimal import Decimal
 from sqlalchemy import (
     CheckConstraint,
     Computed,
+    Date,
     DateTime,
+    FetchedValue,
     ForeignKey,
     Index,
     Integer,
@@ -240,5 +242,9 @@ class Split(Base):
     amount: Mapped[Decimal] = mapped_column(AMOUNT)
     memo: Mapped[str | None] = mapped_column(Text)
     position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    date: Mapped[date] = mapped_column(Date, server_default=FetchedValue())
+    """The transaction's date, copied by the database (on insert, and when the transaction moves)."""
+    currency: Mapped[str] = mapped_column(String(3), server_default=FetchedValue())
+    """The transaction's currency, copied by the database like ``date``."""
 
     __table_args__ = (Index("ix_splits_category", "category_id", postgresql_where=text("category_id IS NOT NULL")),)

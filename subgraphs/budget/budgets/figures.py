@@ -213,33 +213,26 @@ compiling takes longer than running)."""
 
 _FOREIGN_DATES = text(
     """
-    SELECT DISTINCT t.currency, t.date FROM budget.transactions t
-    WHERE t.household_id = :household_id AND t.currency <> :base AND t.date >= :since AND t.date < :until
-      AND t.transfer_id IS NULL
+    SELECT DISTINCT d.currency, d.date FROM budget.category_days d
+    WHERE d.household_id = :household_id AND d.currency <> :base AND d.date >= :since AND d.date < :until
     """
 )
 
 _FIGURES = text(
     """
     WITH parts AS NOT MATERIALIZED (
+      -- the parts of non-transfer transactions summed per day, category and currency (category_days, ADR 0014);
       -- the month as its first day by date arithmetic (date_trunc goes through timestamptz, slower); a foreign
       -- amount times its date's rate, looked up in the rates sent along (a constant of the custom plan, parsed
       -- once), NULL when there is none
-      SELECT t.category_id, t.date - (date_part('day', t.date)::int - 1) AS month, t.currency, t.amount,
-             CASE WHEN t.currency = :base THEN t.amount
-                  ELSE t.amount * CAST(CAST(:rates AS jsonb) ->> (t.currency || to_char(t.date, 'YYYY-MM-DD'))
-                                       AS numeric) END AS converted
-      FROM budget.transactions t
-      WHERE t.household_id = :household_id AND t.date >= :since AND t.date < :until
-        AND t.transfer_id IS NULL AND NOT t.is_split
-      UNION ALL
-      SELECT s.category_id, t.date - (date_part('day', t.date)::int - 1), t.currency, s.amount,
-             CASE WHEN t.currency = :base THEN s.amount
-                  ELSE s.amount * CAST(CAST(:rates AS jsonb) ->> (t.currency || to_char(t.date, 'YYYY-MM-DD'))
-                                       AS numeric) END
-      FROM budget.transactions t JOIN budget.splits s ON s.transaction_id = t.id
-      WHERE t.household_id = :household_id AND t.date >= :since AND t.date < :until
-        AND t.transfer_id IS NULL AND t.is_split
+      SELECT d.category_id, d.date - (date_part('day', d.date)::int - 1) AS month, d.currency,
+             d.inflow + d.outflow AS amount,
+             CASE WHEN d.currency = :base THEN d.inflow + d.outflow
+                  ELSE (d.inflow + d.outflow)
+                       * CAST(CAST(:rates AS jsonb) ->> (d.currency || to_char(d.date, 'YYYY-MM-DD')) AS numeric)
+             END AS converted
+      FROM budget.category_days d
+      WHERE d.household_id = :household_id AND d.date >= :since AND d.date < :until
     ),
     activity AS (
       -- exact sums, rounded once per category and month, half to even; an amount without a rate is left out

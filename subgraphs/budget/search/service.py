@@ -47,9 +47,11 @@ from sqlalchemy import (
     text,
     tuple_,
     type_coerce,
+    union_all,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import Grouping
 
 from subgraphs.budget.models import Split, Transaction
@@ -260,16 +262,22 @@ def _conditions(household_id: uuid.UUID, wanted: SearchFilter) -> list[Any]:
     elif wanted.transfers is False:
         conditions.append(t.transfer_id.is_(None))
     if wanted.category_ids:
+        # The ids of the category's transactions and split parts in the period, each from its own index
+        # (``ix_transactions_category_date``; parts carry their transaction's date): a year of one category is a
+        # few thousand rows, where testing every transaction of the year for it read ninety thousand.
         categories = list(wanted.category_ids)
-        conditions.append(
-            or_(
-                t.category_id.in_(categories),
-                and_(
-                    t.is_split,
-                    select(Split.id).where(Split.transaction_id == t.id, Split.category_id.in_(categories)).exists(),
-                ),
-            )
+        other = aliased(Transaction)
+        own = select(other.id).where(other.household_id == household_id, other.category_id.in_(categories))
+        parts = select(Split.transaction_id).where(
+            Split.household_id == household_id, Split.category_id.in_(categories)
         )
+        if wanted.since is not None:
+            own = own.where(other.date >= wanted.since)
+            parts = parts.where(Split.date >= wanted.since)
+        if wanted.until is not None:
+            own = own.where(other.date <= wanted.until)
+            parts = parts.where(Split.date <= wanted.until)
+        conditions.append(t.id.in_(union_all(own, parts)))
     if wanted.uncategorised is not None:
         uncategorised_part = select(Split.id).where(Split.transaction_id == t.id, Split.category_id.is_(None)).exists()
         missing = and_(

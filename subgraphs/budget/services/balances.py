@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import ARRAY, Date, Uuid, bindparam, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.money import Money
-from subgraphs.budget.models import Account, Transaction
+from subgraphs.budget.models import Account
 from subgraphs.budget.services.ledger import TransactionStatus
 
 __all__ = ["StatusSums", "account_balance", "cleared_balance", "opening_counts", "status_sums", "uncleared_balance"]
@@ -41,21 +41,29 @@ class StatusSums:
         return sum((self.by_status.get(s, Decimal(0)) for s in wanted), Decimal(0))
 
 
+_STATUS_SUMS = """
+    SELECT account_id, sum(pending), sum(cleared), sum(reconciled)
+      FROM budget.account_days
+     WHERE account_id = ANY(:accounts) AND (CAST(:as_of AS date) IS NULL OR date <= :as_of)
+     GROUP BY account_id
+"""
+
+
 async def status_sums(
     *, session: AsyncSession, account_ids: Sequence[uuid.UUID], as_of: date | None
 ) -> dict[uuid.UUID, StatusSums]:
     """The sums by status of each account's transactions on or before ``as_of`` (all of them for ``None``), with
-    one SQL query for any number of accounts."""
-    query = (
-        select(Transaction.account_id, Transaction.status, func.sum(Transaction.amount))
-        .where(Transaction.account_id.in_(account_ids))
-        .group_by(Transaction.account_id, Transaction.status)
-    )
-    if as_of is not None:
-        query = query.where(Transaction.date <= as_of)
+    one SQL query for any number of accounts. Read from the per-day sums (``account_days``): a few thousand rows
+    for ten years of an account, however many transactions it holds."""
+    query = text(_STATUS_SUMS).bindparams(bindparam("accounts", type_=ARRAY(Uuid())), bindparam("as_of", type_=Date()))
     found: dict[uuid.UUID, dict[TransactionStatus, Decimal]] = {}
-    for account_id, status, total in (await session.execute(query)).all():
-        found.setdefault(account_id, {})[TransactionStatus(status)] = total
+    rows = await session.execute(query, {"accounts": list(account_ids), "as_of": as_of})
+    for account_id, pending, cleared, reconciled in rows.all():
+        found[account_id] = {
+            TransactionStatus.PENDING: pending,
+            TransactionStatus.CLEARED: cleared,
+            TransactionStatus.RECONCILED: reconciled,
+        }
     return {account_id: StatusSums(found.get(account_id, {})) for account_id in account_ids}
 
 

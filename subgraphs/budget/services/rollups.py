@@ -28,7 +28,8 @@ _ACCOUNT_TRUTH = """
 
 _CATEGORY_TRUTH = """
     SELECT household_id, date, category_id, currency, sum(greatest(amount, 0)) AS inflow,
-           sum(least(amount, 0)) AS outflow, count(*)::int AS parts
+           sum(least(amount, 0)) AS outflow, (count(*) FILTER (WHERE amount > 0))::int AS inflows,
+           (count(*) FILTER (WHERE amount <= 0))::int AS outflows
       FROM (SELECT t.household_id, t.date, t.category_id, t.currency, t.amount FROM budget.transactions t
              WHERE t.household_id = :household AND NOT t.is_split AND t.transfer_id IS NULL
             UNION ALL
@@ -44,7 +45,7 @@ _ACCOUNT_KEPT = """
 """
 
 _CATEGORY_KEPT = """
-    SELECT household_id, date, category_id, currency, inflow, outflow, parts
+    SELECT household_id, date, category_id, currency, inflow, outflow, inflows, outflows
       FROM budget.category_days WHERE household_id = :household
 """
 
@@ -97,7 +98,8 @@ async def rebuild_rollups(*, session: AsyncSession, household_id: uuid.UUID) -> 
     )
     await session.execute(
         text(
-            "INSERT INTO budget.category_days (household_id, date, category_id, currency, inflow, outflow, parts) "
+            "INSERT INTO budget.category_days (household_id, date, category_id, currency, inflow, outflow, inflows, "
+            f"outflows) "
             f"{_CATEGORY_TRUTH}"
         ),
         params,

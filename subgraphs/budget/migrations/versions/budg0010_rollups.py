@@ -52,7 +52,8 @@ TABLES = (
         date date NOT NULL,
         inflow numeric NOT NULL DEFAULT 0,
         outflow numeric NOT NULL DEFAULT 0,
-        parts integer NOT NULL DEFAULT 0
+        inflows integer NOT NULL DEFAULT 0,
+        outflows integer NOT NULL DEFAULT 0
     )
     """,
     """CREATE UNIQUE INDEX uq_category_days ON budget.category_days (household_id, date, category_id, currency)
@@ -124,7 +125,8 @@ ACCOUNT_APPLY = """
 
 CATEGORY_CHANGES = """
     SELECT household_id, category_id, currency, date,
-           {sign} greatest(amount, 0) AS inflow, {sign} least(amount, 0) AS outflow, {sign} 1 AS parts
+           {sign} greatest(amount, 0) AS inflow, {sign} least(amount, 0) AS outflow,
+           {sign} (amount > 0)::int AS inflows, {sign} (amount <= 0)::int AS outflows
       FROM {table} {where}
 """
 
@@ -132,19 +134,19 @@ CATEGORY_APPLY = """
     WITH changes AS ({changes}),
     grouped AS (
         SELECT household_id, date, category_id, currency, sum(inflow) AS inflow, sum(outflow) AS outflow,
-               sum(parts)::int AS parts
+               sum(inflows)::int AS inflows, sum(outflows)::int AS outflows
           FROM changes GROUP BY household_id, date, category_id, currency
-        HAVING sum(inflow) <> 0 OR sum(outflow) <> 0 OR sum(parts) <> 0
+        HAVING sum(inflow) <> 0 OR sum(outflow) <> 0 OR sum(inflows) <> 0 OR sum(outflows) <> 0
     )
-    INSERT INTO budget.category_days AS d (household_id, date, category_id, currency, inflow, outflow, parts)
+    INSERT INTO budget.category_days AS d (household_id, date, category_id, currency, inflow, outflow, inflows, outflows)
     SELECT * FROM grouped ORDER BY household_id, date, category_id, currency
     ON CONFLICT (household_id, date, category_id, currency) DO UPDATE
        SET inflow = d.inflow + excluded.inflow, outflow = d.outflow + excluded.outflow,
-           parts = d.parts + excluded.parts;
+           inflows = d.inflows + excluded.inflows, outflows = d.outflows + excluded.outflows;
     DELETE FROM budget.category_days d
      USING (SELECT DISTINCT household_id, date, category_id, currency FROM ({changes}) c) k
      WHERE d.household_id = k.household_id AND d.date = k.date AND d.category_id IS NOT DISTINCT FROM k.category_id
-       AND d.currency = k.currency AND d.parts = 0;
+       AND d.currency = k.currency AND d.inflows + d.outflows = 0;
 """
 
 PARTS_OF_TRANSACTIONS = "WHERE NOT is_split AND transfer_id IS NULL"
@@ -210,8 +212,9 @@ BACKFILL = (
       FROM budget.transactions GROUP BY account_id, date, household_id
     """,
     """
-    INSERT INTO budget.category_days (household_id, date, category_id, currency, inflow, outflow, parts)
-    SELECT household_id, date, category_id, currency, sum(greatest(amount, 0)), sum(least(amount, 0)), count(*)
+    INSERT INTO budget.category_days (household_id, date, category_id, currency, inflow, outflow, inflows, outflows)
+    SELECT household_id, date, category_id, currency, sum(greatest(amount, 0)), sum(least(amount, 0)),
+           count(*) FILTER (WHERE amount > 0), count(*) FILTER (WHERE amount <= 0)
       FROM (SELECT household_id, date, category_id, currency, amount FROM budget.transactions
              WHERE NOT is_split AND transfer_id IS NULL
             UNION ALL
