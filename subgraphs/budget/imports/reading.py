@@ -272,34 +272,51 @@ def _choose_account(
     )
 
 
-def _check_rows(rows: Sequence[StatementRow], currency: str, max_errors: int) -> Problem | None:
-    """Every row in the ledger account's currency and in whole minor units; else the rows at fault."""
+def _misfit(row: StatementRow, currency: str, places: int) -> str | None:
+    """Why the row cannot go into a ledger account in ``currency`` (another currency, or finer than its minor
+    unit), or ``None``."""
+    if row.currency != currency:
+        return f"the amount is in {row.currency}, the account is in {currency}"
+    exponent = row.amount.as_tuple().exponent
+    if (
+        isinstance(exponent, int)
+        and -exponent > places
+        and row.amount != row.amount.quantize(Decimal(1).scaleb(-places))
+    ):
+        return f"{currency} amounts have at most {places} decimal places, got {row.amount}"
+    return None
+
+
+def _check_rows(
+    rows: Sequence[StatementRow], currency: str, max_errors: int, *, skip: bool
+) -> tuple[tuple[StatementRow, ...], tuple[Issue, ...], Problem | None]:
+    """``(rows kept, rows left out, problem)``: every row must be in the ledger account's currency and in whole
+    minor units. A row that is not is a problem, or, with ``skip``, left out and named (never rounded)."""
     places = minor_units(currency)
+    kept: list[StatementRow] = []
     issues: list[Issue] = []
     count = 0
     for row in rows:
-        message = None
-        if row.currency != currency:
-            message = f"the amount is in {row.currency}, the account is in {currency}"
-        else:
-            exponent = row.amount.as_tuple().exponent
-            if (
-                isinstance(exponent, int)
-                and -exponent > places
-                and row.amount != row.amount.quantize(Decimal(1).scaleb(-places))
-            ):
-                message = f"{currency} amounts have at most {places} decimal places, got {row.amount}"
-        if message is not None:
-            count += 1
-            if len(issues) < max_errors:
-                issues.append(Issue(message=message, line=row.line, record=row.record, field="amount"))
+        message = _misfit(row, currency, places)
+        if message is None:
+            kept.append(row)
+            continue
+        count += 1
+        if skip or len(issues) < max_errors:
+            issues.append(Issue(message=message, line=row.line, record=row.record, field="amount"))
     if not issues:
-        return None
-    return Problem(
-        code=ErrorCode.INVALID_ROWS,
-        message=f"{count} row(s) do not fit the account, nothing was imported",
-        issues=tuple(issues),
-        truncated=count > len(issues),
+        return tuple(rows), (), None
+    if skip:
+        return tuple(kept), tuple(issues), None
+    return (
+        tuple(rows),
+        (),
+        Problem(
+            code=ErrorCode.INVALID_ROWS,
+            message=f"{count} row(s) do not fit the account, nothing was imported",
+            issues=tuple(issues),
+            truncated=count > len(issues),
+        ),
     )
 
 
@@ -368,9 +385,11 @@ def read_statement(
     detected["accounts"] = [_account_json(i, a) for i, a in enumerate(statement.accounts)]
     detected["encoding"] = statement.encoding
     account, problem = _choose_account(statement, settings, currency)
+    rows: tuple[StatementRow, ...] = ()
+    left_out: tuple[Issue, ...] = ()
     if problem is None and account is not None:
-        problem = _check_rows(account.rows, currency, max_errors)
-    warnings = (*statement.warnings, *statement.skipped)
+        rows, left_out, problem = _check_rows(account.rows, currency, max_errors, skip=settings.skip_invalid_rows)
+    warnings = (*statement.warnings, *statement.skipped, *left_out)
     if problem is not None or account is None:
         return Reading(
             format=statement.format, settings=settings, detected=detected, problem=problem, warnings=warnings
@@ -379,7 +398,7 @@ def read_statement(
         format=statement.format,
         settings=settings,
         detected=detected,
-        rows=account.rows,
+        rows=rows,
         account=account,
         warnings=warnings,
     )

@@ -306,7 +306,9 @@ class ImportSettingsInput:
         default=None, description="For a file with several accounts: which one (0-based, see `statementAccounts`)."
     )
     skip_invalid_rows: bool | None = strawberry.field(
-        default=None, description="Leave bad rows out (listed in `warnings`) instead of refusing the file."
+        default=None,
+        description="Leave bad rows out (listed in `warnings`) instead of refusing the file: rows the file cannot "
+        "give, and rows that do not fit the account (another currency, finer than its minor unit; never rounded).",
     )
     mapping: ImportCsvMappingInput | None = strawberry.field(default=None, description="CSV: the column mapping.")
     profile_id: strawberry.ID | None = strawberry.field(
