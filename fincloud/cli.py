@@ -96,6 +96,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+SUBGRAPH_KEEP_ALIVE_SECONDS = 75
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -115,6 +118,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         access_log=False,
         log_config=None,
         workers=args.workers,
+        # Longer than the router's idle keep-alive (a few seconds): the router, not the subgraph, closes an idle
+        # connection, so a request never meets a socket the subgraph is closing ("socket hang up").
+        timeout_keep_alive=SUBGRAPH_KEEP_ALIVE_SECONDS,
     )
     return 0
 
