@@ -25,7 +25,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import uuid
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -45,6 +45,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
     tuple_,
 )
 from sqlalchemy.dialects.postgresql import insert
@@ -453,6 +454,39 @@ def _ratio(legs: Sequence[tuple[RateRecord, bool]]) -> Decimal:
     return _clean(_DERIVED.divide(numerator, denominator))
 
 
+class _ResolvedRates:
+    """Rates already resolved in this process, per (household, policy, version of the rates table).
+
+    ``budget.fx_rates_version`` holds a value from a sequence that a trigger draws on every statement that changes
+    ``fx_rates``, in the writer's transaction: a committed change gives every reader a new version (so nothing
+    stale is ever served), and a rolled-back one leaves a value no one will read again. A report over a year asks
+    for a thousand (currency, date) rates and a ten-year one for eleven thousand; resolved once, they are dict
+    lookups afterwards."""
+
+    ENTRIES = 32
+    KEYS_PER_ENTRY = 200_000
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[Any, ...], dict[RateKey, RateUsed | MissingRate]] = OrderedDict()
+
+    def entry(self, key: tuple[Any, ...]) -> dict[RateKey, RateUsed | MissingRate]:
+        found = self._entries.get(key)
+        if found is None or len(found) > self.KEYS_PER_ENTRY:
+            found = self._entries[key] = {}
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.ENTRIES:
+            self._entries.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+resolved_rates = _ResolvedRates()
+
+_VERSION = text("SELECT version FROM budget.fx_rates_version")
+
+
 async def rates_for(
     *,
     session: AsyncSession,
@@ -460,7 +494,8 @@ async def rates_for(
     keys: Iterable[RateKey],
     policy: FxPolicy | None = None,
 ) -> dict[RateKey, RateUsed | MissingRate]:
-    """The rate for every ``(base, quote, date)`` in ``keys``, with one SQL query however many there are.
+    """The rate for every ``(base, quote, date)`` in ``keys``, with at most two SQL queries however many there are
+    (the rates' version, then the rates not resolved before in this process; ``_ResolvedRates``).
 
     Currency codes must already be normalised ISO codes (``normalize_currency``); ``household_id`` ``None`` looks
     at published rates only. A report over a million transactions passes its distinct (currency, date) keys."""
@@ -468,22 +503,28 @@ async def rates_for(
     wanted = set(keys)
     if not wanted:
         return {}
-    currencies = {PIVOT}
-    days: set[dt.date] = set()
-    for base, quote, _ in wanted:
-        currencies |= {base, quote}
-    for on in {on for _, _, on in wanted}:
-        days.update(on - dt.timedelta(days=back) for back in range(policy.lookback_days + 1))
-    owners = _owners(household_id)
-    codes = bindparam("codes", sorted(currencies), type_=ARRAY(String(3)))
-    query = select(*_COLUMNS).where(
-        owners,
-        FxRate.base == any_(codes),
-        FxRate.quote == any_(codes),
-        FxRate.date == any_(bindparam("days", sorted(days), type_=ARRAY(Date))),
-    )
-    index = _Index((RateRecord.of(row) for row in await session.execute(query)), policy)
-    return {key: index.resolve(*key) for key in wanted}
+    version = await session.scalar(_VERSION)
+    # No version (the table emptied by hand): nothing is remembered.
+    known = resolved_rates.entry((household_id, policy, version)) if version is not None else {}
+    unknown = wanted - known.keys()
+    if unknown:
+        currencies = {PIVOT}
+        days: set[dt.date] = set()
+        for base, quote, _ in unknown:
+            currencies |= {base, quote}
+        for on in {on for _, _, on in unknown}:
+            days.update(on - dt.timedelta(days=back) for back in range(policy.lookback_days + 1))
+        owners = _owners(household_id)
+        codes = bindparam("codes", sorted(currencies), type_=ARRAY(String(3)))
+        query = select(*_COLUMNS).where(
+            owners,
+            FxRate.base == any_(codes),
+            FxRate.quote == any_(codes),
+            FxRate.date == any_(bindparam("days", sorted(days), type_=ARRAY(Date))),
+        )
+        index = _Index((RateRecord.of(row) for row in await session.execute(query)), policy)
+        known.update({key: index.resolve(*key) for key in unknown})
+    return {key: known[key] for key in wanted}
 
 
 async def rate_for(

@@ -293,13 +293,18 @@ _PARTS = """
 """Every part of the household's non-transfer transactions in the period (for keys the day sums lack: payees)."""
 
 _DAY_PARTS = """
-    SELECT d.date, d.currency, d.category_id, v.amount, v.parts
+    SELECT d.date, d.currency, d.category_id, d.inflow + d.outflow AS amount, d.inflows + d.outflows AS parts
+      FROM budget.category_days d
+     WHERE d.household_id = :household AND d.date BETWEEN :since AND :until AND d.category_id IS NOT NULL
+    UNION ALL
+    SELECT d.date, d.currency, NULL, v.amount, v.parts
       FROM budget.category_days d
      CROSS JOIN LATERAL (VALUES (d.inflow, d.inflows), (d.outflow, d.outflows)) AS v(amount, parts)
-     WHERE d.household_id = :household AND d.date BETWEEN :since AND :until AND v.parts > 0
+     WHERE d.household_id = :household AND d.date BETWEEN :since AND :until AND d.category_id IS NULL
+       AND v.parts > 0
 """
-"""The same parts summed per day, category and currency (``category_days``, ADR 0014), inflows apart from
-outflows so that an uncategorised part still counts as income or expense by its sign: a year of a large household
+"""The same parts summed per day, category and currency (``category_days``, ADR 0014); uncategorised inflows
+apart from outflows, since an uncategorised part is income or expense by its own sign. A year of a large household
 is some fifteen thousand rows instead of ninety thousand."""
 
 _KIND = "coalesce(c.kind, CASE WHEN p.amount > 0 THEN 'income' ELSE 'expense' END)"
@@ -320,13 +325,28 @@ def _aggregate_sql(keys: Sequence[str], *, kind: Kind | None, by_payee: bool = F
     selected = ", ".join(f"{expression} AS k{i}" for i, expression in enumerate(keys))
     names = ", ".join(f"k{i}" for i in range(len(keys)))
     where = f"WHERE {_KIND} = :kind" if kind is not None else ""
+    rates = """unnest(CAST(:rate_currencies AS varchar[]), CAST(:rate_dates AS date[]),
+                      CAST(:rate_values AS numeric[])) AS r(currency, date, rate)"""
     # Only this module's constant fragments are interpolated; every value is a bound parameter.
+    if not by_payee:
+        # The day sums are few: each is joined to its date's rate and converted, in one pass.
+        return f"""
+        SELECT {selected}, p.currency,
+               sum(CASE WHEN p.currency = :base THEN p.amount ELSE p.amount * r.rate END) AS converted,
+               sum(p.amount) FILTER (WHERE p.currency <> :base AND r.rate IS NULL) AS unconverted,
+               sum(p.parts)::bigint AS parts
+          FROM ({_DAY_PARTS}) p
+          LEFT JOIN budget.categories c ON c.id = p.category_id
+          LEFT JOIN {rates} ON r.currency = p.currency AND r.date = p.date
+          {where}
+         GROUP BY {names}, p.currency
+        """  # noqa: S608
     return f"""
         WITH sums AS (
             SELECT {selected}, p.currency,
                    CASE WHEN p.currency = :base THEN NULL ELSE p.date END AS rate_date,
                    sum(p.amount) AS amount, sum(p.parts) AS parts
-              FROM ({_PARTS if by_payee else _DAY_PARTS}) p
+              FROM ({_PARTS}) p
               LEFT JOIN budget.categories c ON c.id = p.category_id
               {where}
              GROUP BY {names}, p.currency, rate_date
@@ -336,9 +356,7 @@ def _aggregate_sql(keys: Sequence[str], *, kind: Kind | None, by_payee: bool = F
                sum(s.amount) FILTER (WHERE s.rate_date IS NOT NULL AND r.rate IS NULL) AS unconverted,
                sum(s.parts)::bigint AS parts
           FROM sums s
-          LEFT JOIN unnest(CAST(:rate_currencies AS varchar[]), CAST(:rate_dates AS date[]),
-                           CAST(:rate_values AS numeric[])) AS r(currency, date, rate)
-                 ON r.currency = s.currency AND r.date = s.rate_date
+          LEFT JOIN {rates} ON r.currency = s.currency AND r.date = s.rate_date
          GROUP BY {names}, s.currency
     """  # noqa: S608
 

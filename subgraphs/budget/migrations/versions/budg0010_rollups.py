@@ -202,6 +202,27 @@ ROLLUP_TRIGGERS = (
     )
 )
 
+FX_VERSION = (
+    "CREATE SEQUENCE budget.fx_rates_version_seq",
+    """CREATE TABLE budget.fx_rates_version (
+        id integer PRIMARY KEY DEFAULT 1 CHECK (id = 1),
+        version bigint NOT NULL
+    )""",
+    "INSERT INTO budget.fx_rates_version (version) VALUES (nextval('budget.fx_rates_version_seq'))",
+    """
+    CREATE FUNCTION budget.fx_rates_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        INSERT INTO budget.fx_rates_version (version) VALUES (nextval('budget.fx_rates_version_seq'))
+        ON CONFLICT (id) DO UPDATE SET version = excluded.version;
+        RETURN NULL;
+    END $$
+    """,
+    """CREATE TRIGGER fx_rates_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON budget.fx_rates
+    FOR EACH STATEMENT EXECUTE FUNCTION budget.fx_rates_changed()""",
+)
+"""A new version of the rates on every change, for the processes' caches of resolved rates (``fx.service``): a
+sequence, so a rolled-back change never hands its number to a later one."""
+
 BACKFILL = (
     """
     INSERT INTO budget.account_days (account_id, date, household_id, pending, cleared, reconciled, transactions)
@@ -225,7 +246,7 @@ BACKFILL = (
 
 
 def upgrade() -> None:
-    for statement in (*TABLES, *SPLIT_COLUMNS, *BACKFILL, *ROLLUP_TRIGGERS):
+    for statement in (*TABLES, *SPLIT_COLUMNS, *BACKFILL, *ROLLUP_TRIGGERS, *FX_VERSION):
         op.execute(statement)
 
 
@@ -244,5 +265,9 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS budget.split_takes_transaction_day()")
     op.execute("ALTER TABLE budget.splits DROP COLUMN IF EXISTS currency")
     op.execute("ALTER TABLE budget.splits DROP COLUMN IF EXISTS date")
+    op.execute("DROP TRIGGER IF EXISTS fx_rates_changed ON budget.fx_rates")
+    op.execute("DROP FUNCTION IF EXISTS budget.fx_rates_changed()")
+    op.execute("DROP TABLE IF EXISTS budget.fx_rates_version")
+    op.execute("DROP SEQUENCE IF EXISTS budget.fx_rates_version_seq")
     op.execute("DROP TABLE IF EXISTS budget.category_days")
     op.execute("DROP TABLE IF EXISTS budget.account_days")
