@@ -320,6 +320,9 @@ async def _analyse(
             await asyncio.sleep(0)
 
     await copy_rows(conn, records())
+    # Fresh statistics for the commit's set-based statements: planned for an empty staging table, joining its
+    # rows to the new transactions went row by row (six seconds for 50,000 rows instead of a fraction of one).
+    await conn.execute("ANALYZE budget.import_rows")
     skipped = sum(1 for w in reading.warnings if w.code == "invalid_row")
     batch.counts = _counts(matches, skipped)
     batch.problem = None
