@@ -45,13 +45,12 @@ async def test_a_change_to_the_rates_is_seen_at_once_and_a_rolled_back_one_never
     assert len(statements) == 1
 
     # A correction inside a transaction that is then rolled back: seen inside it, by no one after.
-    async with runtime.sessionmaker() as session:
-        async with session.begin():
-            await store_rates(session=session, source="ecb", rates=[PublishedRate("EUR", "USD", DAY, Decimal("2"))])
-            inside = (await rates_for(session=session, household_id=household, keys=[KEY]))[KEY]
-            assert isinstance(inside, RateUsed)
-            assert inside.rate == Decimal("0.5")
-            await session.rollback()
+    async with runtime.sessionmaker() as session, session.begin():
+        await store_rates(session=session, source="ecb", rates=[PublishedRate("EUR", "USD", DAY, Decimal("2"))])
+        inside = (await rates_for(session=session, household_id=household, keys=[KEY]))[KEY]
+        assert isinstance(inside, RateUsed)
+        assert inside.rate == Decimal("0.5")
+        await session.rollback()
     assert await _rate(runtime, household) == Decimal("0.8")
 
     # A committed correction after the rolled-back one: its version is new, so its rate is what everyone sees.
