@@ -487,6 +487,12 @@ resolved_rates = _ResolvedRates()
 _VERSION = text("SELECT version FROM budget.fx_rates_version")
 
 
+async def rates_version(session: AsyncSession) -> int | None:
+    """The version of the stored rates (``_ResolvedRates``); ``None`` when the table was emptied by hand."""
+    version = await session.scalar(_VERSION)
+    return None if version is None else int(version)
+
+
 async def rates_for(
     *,
     session: AsyncSession,

@@ -38,8 +38,9 @@ from sqlalchemy import ARRAY, Date, Numeric, String, bindparam, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.money import Money
-from subgraphs.budget.fx.service import FxPolicy, MissingRate, RateKey, RateUsed, rates_for
+from subgraphs.budget.fx.service import FxPolicy, MissingRate, RateKey, RateUsed, rates_for, rates_version
 from subgraphs.budget.models import Account, Category, CategoryGroup, Payee
+from subgraphs.budget.reports.months import Period, month_rows, whole_months
 from subgraphs.budget.services.households import household_settings
 
 __all__ = [
@@ -317,6 +318,11 @@ _PAIRS = """
 """The (currency, date) pairs the period's parts in other currencies need a rate for, from the day sums."""
 
 
+_RATES_JOIN = """unnest(CAST(:rate_currencies AS varchar[]), CAST(:rate_dates AS date[]),
+                      CAST(:rate_values AS numeric[])) AS r(currency, date, rate)"""
+"""The rates sent along with a report's aggregate, as a relation to join on (currency, date)."""
+
+
 def _aggregate_sql(keys: Sequence[str], *, kind: Kind | None, by_payee: bool = False) -> str:
     """Sum the parts per ``keys`` (SQL expressions over ``p`` and ``c``) and currency, in two steps: first per key,
     currency and, for other currencies, date (one pass over the period's rows, in parallel); then each of those
@@ -325,8 +331,7 @@ def _aggregate_sql(keys: Sequence[str], *, kind: Kind | None, by_payee: bool = F
     selected = ", ".join(f"{expression} AS k{i}" for i, expression in enumerate(keys))
     names = ", ".join(f"k{i}" for i in range(len(keys)))
     where = f"WHERE {_KIND} = :kind" if kind is not None else ""
-    rates = """unnest(CAST(:rate_currencies AS varchar[]), CAST(:rate_dates AS date[]),
-                      CAST(:rate_values AS numeric[])) AS r(currency, date, rate)"""
+    rates = _RATES_JOIN
     # Only this module's constant fragments are interpolated; every value is a bound parameter.
     if not by_payee:
         # The day sums are few: each is joined to its date's rate and converted, in one pass.
@@ -551,6 +556,20 @@ async def spending_by_category(
     return SpendingReport(household_id, base, since, until, kind, lines, others, rates)
 
 
+def _merged(rows: Iterable[Any]) -> list[tuple[Any, str, Decimal | None, Decimal | None, int]]:
+    """Rows ``(key, currency, converted, unconverted, parts)`` of several parts of a period, summed per key and
+    currency (``None`` stays ``None`` only where every part had none)."""
+    merged: dict[tuple[Any, str], list[Any]] = {}
+    for key, currency, converted, unconverted, parts in rows:
+        entry = merged.setdefault((key, currency), [None, None, 0])
+        if converted is not None:
+            entry[0] = converted if entry[0] is None else entry[0] + converted
+        if unconverted is not None:
+            entry[1] = unconverted if entry[1] is None else entry[1] + unconverted
+        entry[2] += parts
+    return [(key, currency, c, u, p) for (key, currency), (c, u, p) in merged.items()]
+
+
 async def spending_by_payee(
     *,
     session: AsyncSession,
@@ -562,24 +581,47 @@ async def spending_by_payee(
     policy: FxPolicy | None = None,
 ) -> SpendingReport:
     """Spending (or income) per normalised payee, largest first; parts without a payee make one line with none.
-    With ``limit``, the lines past it are summed into ``others``."""
-    base, rates, rows = await _aggregate(
-        session=session,
-        household_id=household_id,
-        since=since,
-        until=until,
-        keys=["p.payee_id"],
-        kind=kind,
-        policy=policy,
+    With ``limit``, the lines past it are summed into ``others``. Whole months come from the kept month figures
+    (``months``), the rest of the period from its transactions."""
+    _check_range(since, until)
+    base = (await household_settings(session=session, household_id=household_id)).base_currency
+    rates = await _parts_rates(
+        session=session, household_id=household_id, base=base, since=since, until=until, policy=policy
     )
+    params: dict[str, Any] = {"household": household_id, "base": base, **_rate_params(rates)}
+    months, edges = whole_months(since, until)
+    fx_version = await rates_version(session)
+    await _tune(session)
+    found: list[Any] = []
+    if months and fx_version is not None:
+        found += await month_rows(
+            session=session,
+            household_id=household_id,
+            months=months,
+            base=base,
+            fx_version=fx_version,
+            kind=kind.value,
+            parts=_PARTS,
+            kind_expression=_KIND,
+            rates_join=_RATES_JOIN,
+            params=params,
+            types=_RATE_TYPES,
+        )
+    else:
+        edges = [Period(since, until)]
+    live = text(_aggregate_sql(["p.payee_id"], kind=kind, by_payee=True)).bindparams(*_RATE_TYPES)
+    for edge in edges:
+        result = await session.execute(live, {**params, "since": edge.since, "until": edge.until, "kind": kind.value})
+        found += result.all()
+    rows = _merged(found)
     lines = _spending_lines(rows, kind, base, {})
     shown, others = _limited(lines, limit, base)
     wanted = {line.key for line in shown if line.key is not None}
     if wanted:
-        found = await session.execute(
+        named = await session.execute(
             select(Payee.id, Payee.name).where(Payee.id.in_(wanted), Payee.household_id == household_id)
         )
-        names = {key: name for key, name in found.all()}
+        names = {key: name for key, name in named.all()}
         for line in shown:
             if line.key is not None:
                 line.name = names.get(line.key)
