@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from fincloud.auth import Role
 from fincloud.service import Runtime
 from subgraphs.budget.fx.base import PublishedRate
-from subgraphs.budget.fx.service import store_rates
+from subgraphs.budget.fx.service import resolved_rates, store_rates
 from subgraphs.budget.services.ledger import TransactionStatus
 from tests.factories import count_statements
 from tests.subgraphs.budget.ledger_support import D, as_role, household
@@ -184,11 +184,14 @@ async def test_the_accounts_list_with_balances_takes_a_fixed_number_of_queries(r
         await home.transaction(
             account, "-1.00", status=TransactionStatus.PENDING if i % 3 else TransactionStatus.CLEARED
         )
+    resolved_rates.clear()
     count = await statements_for(runtime, lambda: home.run(ACCOUNTS))
     data = await home.run(ACCOUNTS)
     assert len(data["accounts"]["nodes"]) == rows
-    # The page, the sums by status, the household's settings, the rates: four, however many accounts.
-    assert count == 4
+    # The page, the sums by status, the household's settings, the rates' version and the rates: five, however
+    # many accounts (four once the rates are known).
+    assert count == 5
+    assert await statements_for(runtime, lambda: home.run(ACCOUNTS)) == 4
 
 
 @pytest.mark.parametrize("rows", [4, 16])

@@ -9,6 +9,7 @@ import pytest
 
 from fincloud.service import Runtime
 from subgraphs.budget.context import Context
+from subgraphs.budget.fx.service import resolved_rates
 from subgraphs.budget.schema import schema
 from tests.conftest import execute
 from tests.factories import count_statements, make_viewer
@@ -319,6 +320,7 @@ async def test_a_period_that_cannot_work_is_a_clear_error(runtime: Runtime, ledg
 
 
 async def test_a_report_takes_a_fixed_number_of_queries(runtime: Runtime, ledger: Ledger) -> None:
+    resolved_rates.clear()
     with count_statements(runtime.engine) as statements:
         await execute(
             schema,
@@ -327,6 +329,16 @@ async def test_a_report_takes_a_fixed_number_of_queries(runtime: Runtime, ledger
             h=str(ledger.household_id),
             **{"from": "2026-01-01", "to": "2026-12-31"},
         )
-    # Settings, the (currency, date) pairs, their rates, the session tuning, the aggregate: however many
-    # transactions, months and currencies.
+    # Settings, the (currency, date) pairs, the rates' version and the rates, the session tuning, the aggregate:
+    # however many transactions, months and currencies.
+    assert len(statements) == 6, statements
+    # Asked again, the rates are known: the version alone.
+    with count_statements(runtime.engine) as statements:
+        await execute(
+            schema,
+            context(runtime, ledger),
+            CASH_FLOW,
+            h=str(ledger.household_id),
+            **{"from": "2026-01-01", "to": "2026-12-31"},
+        )
     assert len(statements) == 5, statements
