@@ -32,21 +32,22 @@ D = dt.date
         (D(2024, 2, 1), D(2024, 2, 29), [D(2024, 2, 1)], []),
     ],
 )  # fmt: skip
-def test_whole_months_and_the_rest(
-    since: dt.date, until: dt.date, months: list[dt.date], edges: list[Period]
-) -> None:
+def test_whole_months_and_the_rest(since: dt.date, until: dt.date, months: list[dt.date], edges: list[Period]) -> None:
     assert whole_months(since, until) == (months, edges)
 
 
-async def by_payee(runtime: Runtime, ledger: Ledger, since: str = "2026-01-01", until: str = "2026-02-28") -> dict[
-    str | None, tuple[Decimal, dict[str, Decimal], int]
-]:
+async def by_payee(
+    runtime: Runtime, ledger: Ledger, since: str = "2026-01-01", until: str = "2026-02-28"
+) -> dict[str | None, tuple[Decimal, dict[str, Decimal], int]]:
     async with runtime.sessionmaker() as session, session.begin():
         report = await spending_by_payee(
             session=session, household_id=ledger.household_id, since=D.fromisoformat(since),
             until=D.fromisoformat(until), kind=Kind.EXPENSE,
         )  # fmt: skip
-    return {line.name: (line.amount.converted, line.amount.unconverted, line.count) for line in report.lines}
+    cents = Decimal("0.01")
+    return {
+        line.name: (line.amount.converted.quantize(cents), line.amount.unconverted, line.count) for line in report.lines
+    }
 
 
 async def kept_months(runtime: Runtime, ledger: Ledger) -> int:
@@ -80,7 +81,9 @@ async def test_kept_figures_follow_every_change(runtime: Runtime) -> None:
 
     # A rate for a day that had none.
     async with runtime.sessionmaker() as session, session.begin():
-        await store_rates(session=session, source="ecb", rates=[PublishedRate("EUR", "CHF", D(2026, 2, 3), Decimal("0.96"))])
+        await store_rates(
+            session=session, source="ecb", rates=[PublishedRate("EUR", "CHF", D(2026, 2, 3), Decimal("0.96"))]
+        )
     assert (await by_payee(runtime, ledger))["Migros"] == (Decimal("31.25"), {}, 1)
 
     # Payees merged (their transactions move), and a category that becomes income.
