@@ -106,18 +106,17 @@ async def test_kept_figures_follow_every_change(runtime: Runtime) -> None:
     assert (await by_payee(runtime, ledger))["IKEA"] == (Decimal("80.00"), {}, 2)
 
     # What a rolled-back transaction saw is never served after it.
-    async with runtime.sessionmaker() as session:
-        async with session.begin():
-            await create_transaction(
-                session=session,
-                household_ids=[ledger.household_id],
-                data=NewTransaction(ledger.accounts["Checking"], D(2026, 2, 9), Decimal("-999.00"), "REWE", None),
-            )
-            seen = await spending_by_payee(
-                session=session, household_id=ledger.household_id, since=D(2026, 1, 1), until=D(2026, 2, 28)
-            )
-            assert {line.name: line.amount.converted for line in seen.lines}["REWE"] == Decimal("1069.40")
-            await session.rollback()
+    async with runtime.sessionmaker() as session, session.begin():
+        await create_transaction(
+            session=session,
+            household_ids=[ledger.household_id],
+            data=NewTransaction(ledger.accounts["Checking"], D(2026, 2, 9), Decimal("-999.00"), "REWE", None),
+        )
+        seen = await spending_by_payee(
+            session=session, household_id=ledger.household_id, since=D(2026, 1, 1), until=D(2026, 2, 28)
+        )
+        assert {line.name: line.amount.converted for line in seen.lines}["REWE"] == Decimal("1069.40")
+        await session.rollback()
     assert (await by_payee(runtime, ledger))["REWE"] == (Decimal("70.40"), {}, 3)
 
     # Another base currency: the kept EUR figures are not used.
