@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ARRAY, BigInteger, Date, bindparam, text
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 __all__ = ["Period", "month_rows", "whole_months"]
 
@@ -75,10 +75,11 @@ _KEPT = text(
     SELECT f.key, f.currency, sum(f.converted) AS converted, sum(f.unconverted) AS unconverted,
            sum(f.parts)::bigint AS parts
       FROM budget.month_figures f
-      JOIN unnest(CAST(:months AS date[]), CAST(:versions AS bigint[])) AS m(month, version)
-        ON f.month = m.month AND f.ledger_version = m.version
-     WHERE f.household_id = :household AND f.dimension = :dimension AND f.base = :base AND f.fx_version = :fx
-       AND f.flow = :kind
+     WHERE f.household_id = :household AND f.dimension = :dimension AND f.month = ANY(CAST(:months AS date[]))
+       AND f.base = :base AND f.fx_version = :fx AND f.flow = :kind
+       -- each month's own version, looked up in the arrays sent along: no join for the planner to misjudge on
+       -- figures written moments ago (before any statistics)
+       AND f.ledger_version = (CAST(:versions AS bigint[]))[array_position(CAST(:months AS date[]), f.month)]
      GROUP BY f.key, f.currency
     """
 ).bindparams(bindparam("months", type_=ARRAY(Date)), bindparam("versions", type_=ARRAY(BigInteger())))
@@ -131,6 +132,18 @@ def _fill_sql(parts: str, kind_expression: str, rates: str) -> str:
     """  # noqa: S608
 
 
+async def _fill(session: AsyncSession, statement: Any, params: dict[str, Any], tuning: str) -> dict[dt.date, int]:
+    """Run the filling statement in a transaction of its own, committed at once: a report's session is read-only
+    in effect (a query's transaction is never committed), and the figures are worth keeping whatever it does. A
+    session bound to a connection (a test's outer transaction) fills in place."""
+    bind = session.bind
+    if isinstance(bind, AsyncEngine):
+        async with AsyncSession(bind) as own, own.begin():
+            await own.execute(text(tuning))
+            return {month: version for month, version in (await own.execute(statement, params)).all()}
+    return {month: version for month, version in (await session.execute(statement, params)).all()}
+
+
 async def month_rows(
     *,
     session: AsyncSession,
@@ -144,31 +157,31 @@ async def month_rows(
     rates_join: str,
     params: dict[str, Any],
     types: Sequence[Any],
-) -> list[tuple[Any, str, Decimal | None, Decimal | None, int]]:
-    """``(payee, currency, converted, unconverted, parts)`` of the flow ``kind`` over the whole ``months``: kept
-    figures where there are, the others computed (from ``parts``, an SQL fragment over the period ``:since`` to
-    ``:until`` in ``params``) and kept."""
+    tuning: str,
+) -> tuple[list[tuple[Any, str, Decimal | None, Decimal | None, int]], list[Period]]:
+    """``(rows, periods)``: the rows ``(payee, currency, converted, unconverted, parts)`` of the flow ``kind`` over
+    the ``months`` that are kept (or could be computed and kept now), and the months the caller must sum itself
+    because what this session sees of them is not what is kept (its own writes not yet committed, or a change
+    committed in between). ``parts`` is an SQL fragment over the period ``:since`` to ``:until``."""
     common = {"household": household_id, "dimension": DIMENSION_PAYEE, "base": base, "fx": fx_version}
     found = (await session.execute(_VERSIONS, {**common, "months": list(months)})).all()
-    versions = {month: version for month, version, _ in found}
+    seen = {month: version for month, version, _ in found}
+    usable = {month for month, _, kept in found if kept}
     missing = sorted(month for month, _, kept in found if not kept)
     if missing:
         fill = text(_fill_sql(parts, kind_expression, rates_join)).bindparams(
             bindparam("months", type_=ARRAY(Date)), *types
         )
-        used = await session.execute(
+        filled = await _fill(
+            session,
             fill,
-            {
-                **params,
-                **common,
-                "months": missing,
-                "since": missing[0],
-                "until": _month_end(missing[-1]),
-            },
+            {**params, **common, "months": missing, "since": missing[0], "until": _month_end(missing[-1])},
+            tuning,
         )
-        versions.update({month: version for month, version in used.all()})
-    ordered = sorted(versions)
+        usable |= {month for month in missing if filled.get(month) == seen[month]}
+    ordered = sorted(usable)
     rows = await session.execute(
-        _KEPT, {**common, "kind": kind, "months": ordered, "versions": [versions[m] for m in ordered]}
+        _KEPT, {**common, "kind": kind, "months": ordered, "versions": [seen[m] for m in ordered]}
     )
-    return [tuple(row) for row in rows.all()]
+    live = [Period(month, _month_end(month)) for month in sorted(set(months) - usable)]
+    return [tuple(row) for row in rows.all()], live

@@ -594,7 +594,7 @@ async def spending_by_payee(
     await _tune(session)
     found: list[Any] = []
     if months and fx_version is not None:
-        found += await month_rows(
+        kept, unkept = await month_rows(
             session=session,
             household_id=household_id,
             months=months,
@@ -606,7 +606,10 @@ async def spending_by_payee(
             rates_join=_RATES_JOIN,
             params=params,
             types=_RATE_TYPES,
+            tuning=TUNING,
         )
+        found += kept
+        edges = sorted([*edges, *unkept], key=lambda period: period.since)
     else:
         edges = [Period(since, until)]
     live = text(_aggregate_sql(["p.payee_id"], kind=kind, by_payee=True)).bindparams(*_RATE_TYPES)

@@ -209,15 +209,32 @@ FX_VERSION = (
         version bigint NOT NULL
     )""",
     "INSERT INTO budget.fx_rates_version (version) VALUES (nextval('budget.fx_rates_version_seq'))",
+    # A statement that changes no row (a fetch that finds nothing new) keeps the version: each branch reads only
+    # the transition table its own trigger has.
     """
     CREATE FUNCTION budget.fx_rates_changed() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
+                RETURN NULL;
+            END IF;
+        ELSIF TG_OP = 'DELETE' THEN
+            IF NOT EXISTS (SELECT 1 FROM old_rows) THEN
+                RETURN NULL;
+            END IF;
+        END IF;
         INSERT INTO budget.fx_rates_version (version) VALUES (nextval('budget.fx_rates_version_seq'))
         ON CONFLICT (id) DO UPDATE SET version = excluded.version;
         RETURN NULL;
     END $$
     """,
-    """CREATE TRIGGER fx_rates_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON budget.fx_rates
+    """CREATE TRIGGER fx_rates_inserted AFTER INSERT ON budget.fx_rates REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION budget.fx_rates_changed()""",
+    """CREATE TRIGGER fx_rates_updated AFTER UPDATE ON budget.fx_rates REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION budget.fx_rates_changed()""",
+    """CREATE TRIGGER fx_rates_deleted AFTER DELETE ON budget.fx_rates REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION budget.fx_rates_changed()""",
+    """CREATE TRIGGER fx_rates_truncated AFTER TRUNCATE ON budget.fx_rates
     FOR EACH STATEMENT EXECUTE FUNCTION budget.fx_rates_changed()""",
 )
 """A new version of the rates on every change, for the processes' caches of resolved rates (``fx.service``): a
@@ -265,7 +282,8 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS budget.split_takes_transaction_day()")
     op.execute("ALTER TABLE budget.splits DROP COLUMN IF EXISTS currency")
     op.execute("ALTER TABLE budget.splits DROP COLUMN IF EXISTS date")
-    op.execute("DROP TRIGGER IF EXISTS fx_rates_changed ON budget.fx_rates")
+    for name in ("inserted", "updated", "deleted", "truncated"):
+        op.execute(f"DROP TRIGGER IF EXISTS fx_rates_{name} ON budget.fx_rates")
     op.execute("DROP FUNCTION IF EXISTS budget.fx_rates_changed()")
     op.execute("DROP TABLE IF EXISTS budget.fx_rates_version")
     op.execute("DROP SEQUENCE IF EXISTS budget.fx_rates_version_seq")

@@ -63,3 +63,17 @@ async def test_a_change_to_the_rates_is_seen_at_once_and_a_rolled_back_one_never
     assert await _rate(runtime, household) is None
     await _publish(runtime, "1.25")
     assert await _rate(runtime, household) == Decimal("0.8")
+
+
+async def test_a_fetch_that_finds_nothing_new_keeps_the_version(runtime: Runtime) -> None:
+    await _publish(runtime, "1.25")
+    async with runtime.sessionmaker() as session:
+        before = await session.scalar(text("SELECT version FROM budget.fx_rates_version"))
+    await _publish(runtime, "1.25")  # the same rate again: nothing changes
+    async with runtime.sessionmaker() as session, session.begin():
+        await session.execute(text("DELETE FROM budget.fx_rates WHERE false"))
+        after = await session.scalar(text("SELECT version FROM budget.fx_rates_version"))
+    assert after == before
+    await _publish(runtime, "1.30")
+    async with runtime.sessionmaker() as session:
+        assert await session.scalar(text("SELECT version FROM budget.fx_rates_version")) != before

@@ -127,3 +127,21 @@ async def test_kept_figures_follow_every_change(runtime: Runtime) -> None:
         )
     in_dollars = await by_payee(runtime, ledger)
     assert in_dollars["Whole Foods"] == (Decimal("50.00"), {}, 1)
+
+
+async def test_a_query_through_graphql_keeps_its_months(runtime: Runtime) -> None:
+    """A GraphQL query's session is never committed: the figures are kept by a transaction of their own."""
+    from subgraphs.budget.schema import schema
+    from tests.conftest import execute
+    from tests.subgraphs.budget.reports.test_reports import context
+
+    ledger = await write_ledger(runtime.sessionmaker, uuid.uuid4())
+    query = """query($h: ID!) { spendingByPayee(householdId: $h, from: "2026-01-01", to: "2026-02-28") {
+        lines { name amount { amount { amount } } } } }"""
+    first = await execute(schema, context(runtime, ledger), query, h=str(ledger.household_id))
+    assert await kept_months(runtime, ledger) == 2
+    again = await execute(schema, context(runtime, ledger), query, h=str(ledger.household_id))
+    assert again == first
+    assert {line["name"]: line["amount"]["amount"]["amount"] for line in first["spendingByPayee"]["lines"]}[
+        "REWE"
+    ] == "60.40"
