@@ -1727,6 +1727,8 @@ class Ledger:
 
     VOLATILE = frozenset({"published_at", "attempts", "last_used_at"})
     """Bookkeeping, not Alice's data: the outbox relay's progress, and when her own API key was last used."""
+    CACHES = frozenset({("budget", "month_figures"), ("budget", "month_figures_done")})
+    """Figures a report keeps between requests, derived from her ledger (ADR 14): a read may fill them."""
 
     async def rows(self) -> dict[str, str]:
         """A fingerprint of every row of Alice's (by ``household_id`` or ``user_id``) in every schema."""
@@ -1744,6 +1746,8 @@ class Ledger:
             for schema, table, column in listing.all():
                 tables.setdefault((schema, table), []).append(column)
             for (schema, table), columns in tables.items():
+                if (schema, table) in self.CACHES:
+                    continue
                 kept = ", ".join(f'"{c}"' for c in columns if c not in self.VOLATILE)
                 for owner in sorted(set(columns) & set(owners)):
                     digest = await conn.scalar(
