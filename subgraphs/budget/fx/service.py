@@ -29,7 +29,7 @@ from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -487,8 +487,18 @@ resolved_rates = _ResolvedRates()
 _VERSION = text("SELECT version FROM budget.fx_rates_version")
 
 
+class _Unread(Enum):
+    UNREAD = "unread"
+
+
+UNREAD = _Unread.UNREAD
+"""``rates_for(version=...)``: read the version first (the default)."""
+
+
 async def rates_version(session: AsyncSession) -> int | None:
-    """The version of the stored rates (``_ResolvedRates``); ``None`` when the table was emptied by hand."""
+    """The version of the stored rates (``_ResolvedRates``); ``None`` when the table was emptied by hand. A caller
+    that keeps anything computed from the rates reads it *before* the rates (and passes it to ``rates_for``), so
+    that what it keeps is never older than the version it is kept under."""
     version = await session.scalar(_VERSION)
     return None if version is None else int(version)
 
@@ -499,9 +509,11 @@ async def rates_for(
     household_id: uuid.UUID | None,
     keys: Iterable[RateKey],
     policy: FxPolicy | None = None,
+    version: int | _Unread | None = UNREAD,
 ) -> dict[RateKey, RateUsed | MissingRate]:
     """The rate for every ``(base, quote, date)`` in ``keys``, with at most two SQL queries however many there are
-    (the rates' version, then the rates not resolved before in this process; ``_ResolvedRates``).
+    (the rates' version unless ``version`` gives it, then the rates not resolved before in this process;
+    ``_ResolvedRates``).
 
     Currency codes must already be normalised ISO codes (``normalize_currency``); ``household_id`` ``None`` looks
     at published rates only. A report over a million transactions passes its distinct (currency, date) keys."""
@@ -509,7 +521,8 @@ async def rates_for(
     wanted = set(keys)
     if not wanted:
         return {}
-    version = await session.scalar(_VERSION)
+    if version is UNREAD:
+        version = await rates_version(session)
     # No version (the table emptied by hand): nothing is remembered.
     known = resolved_rates.entry((household_id, policy, version)) if version is not None else {}
     unknown = wanted - known.keys()

@@ -99,6 +99,8 @@ class Rates:
     base: str
     used: dict[tuple[str, dt.date], RateUsed] = field(default_factory=dict)
     missing: dict[tuple[str, dt.date], MissingRate] = field(default_factory=dict)
+    version: int | None = None
+    """The rates' version read before they were looked up (what figures computed from them are kept under)."""
 
     def used_sorted(self) -> list[RateUsed]:
         return [self.used[k] for k in sorted(self.used)]
@@ -406,8 +408,9 @@ async def _resolve(
 ) -> Rates:
     """The rate of every ``(currency, date)`` into ``base``, with one lookup query."""
     keys: list[RateKey] = [(currency, base, on) for currency, on in pairs if currency != base]
-    found = await rates_for(session=session, household_id=household_id, keys=keys, policy=policy)
-    rates = Rates(base)
+    version = await rates_version(session)
+    found = await rates_for(session=session, household_id=household_id, keys=keys, policy=policy, version=version)
+    rates = Rates(base, version=version)
     for (currency, _, on), rate in found.items():
         if isinstance(rate, MissingRate):
             rates.missing[(currency, on)] = rate
@@ -431,6 +434,30 @@ async def _parts_rates(
     return await _resolve(session=session, household_id=household_id, base=base, pairs=rows.all(), policy=policy)
 
 
+async def _basis(
+    *,
+    session: AsyncSession,
+    household_id: uuid.UUID,
+    since: dt.date,
+    until: dt.date,
+    kind: Kind | None,
+    policy: FxPolicy | None,
+) -> tuple[str, Rates, dict[str, Any]]:
+    """What every flow report starts from: the base currency, the period's rates, and the aggregate's parameters;
+    the session is tuned for the aggregate."""
+    _check_range(since, until)
+    base = (await household_settings(session=session, household_id=household_id)).base_currency
+    rates = await _parts_rates(
+        session=session, household_id=household_id, base=base, since=since, until=until, policy=policy
+    )
+    params: dict[str, Any] = {"household": household_id, "since": since, "until": until, "base": base}
+    params.update(_rate_params(rates))
+    if kind is not None:
+        params["kind"] = kind.value
+    await _tune(session)
+    return base, rates, params
+
+
 async def _aggregate(
     *,
     session: AsyncSession,
@@ -441,19 +468,12 @@ async def _aggregate(
     kind: Kind | None,
     policy: FxPolicy | None,
 ) -> tuple[str, Rates, list[Any]]:
-    """``(base currency, rates, rows)``: each row is ``(k0, ..., currency, converted, unconverted, parts)``."""
-    _check_range(since, until)
-    base = (await household_settings(session=session, household_id=household_id)).base_currency
-    rates = await _parts_rates(
-        session=session, household_id=household_id, base=base, since=since, until=until, policy=policy
+    """``(base currency, rates, rows)`` from the day sums: each row is ``(k0, ..., currency, converted,
+    unconverted, parts)``."""
+    base, rates, params = await _basis(
+        session=session, household_id=household_id, since=since, until=until, kind=kind, policy=policy
     )
-    params: dict[str, Any] = {"household": household_id, "since": since, "until": until, "base": base}
-    params.update(_rate_params(rates))
-    if kind is not None:
-        params["kind"] = kind.value
-    by_payee = any("payee_id" in key for key in keys)
-    query = text(_aggregate_sql(keys, kind=kind, by_payee=by_payee)).bindparams(*_RATE_TYPES)
-    await _tune(session)
+    query = text(_aggregate_sql(keys, kind=kind)).bindparams(*_RATE_TYPES)
     rows = (await session.execute(query, params)).all()
     return base, rates, list(rows)
 
@@ -583,15 +603,11 @@ async def spending_by_payee(
     """Spending (or income) per normalised payee, largest first; parts without a payee make one line with none.
     With ``limit``, the lines past it are summed into ``others``. Whole months come from the kept month figures
     (``months``), the rest of the period from its transactions."""
-    _check_range(since, until)
-    base = (await household_settings(session=session, household_id=household_id)).base_currency
-    rates = await _parts_rates(
-        session=session, household_id=household_id, base=base, since=since, until=until, policy=policy
+    base, rates, params = await _basis(
+        session=session, household_id=household_id, since=since, until=until, kind=kind, policy=policy
     )
-    params: dict[str, Any] = {"household": household_id, "base": base, **_rate_params(rates)}
     months, edges = whole_months(since, until)
-    fx_version = await rates_version(session)
-    await _tune(session)
+    fx_version = rates.version
     found: list[Any] = []
     if months and fx_version is not None:
         kept, unkept = await month_rows(
@@ -614,7 +630,7 @@ async def spending_by_payee(
         edges = [Period(since, until)]
     live = text(_aggregate_sql(["p.payee_id"], kind=kind, by_payee=True)).bindparams(*_RATE_TYPES)
     for edge in edges:
-        result = await session.execute(live, {**params, "since": edge.since, "until": edge.until, "kind": kind.value})
+        result = await session.execute(live, {**params, "since": edge.since, "until": edge.until})
         found += result.all()
     rows = _merged(found)
     lines = _spending_lines(rows, kind, base, {})

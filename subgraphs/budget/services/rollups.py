@@ -86,7 +86,11 @@ async def rollup_drift(*, session: AsyncSession, household_id: uuid.UUID) -> lis
 async def rebuild_rollups(*, session: AsyncSession, household_id: uuid.UUID) -> None:
     """Write the household's rollups again from its ledger, in the caller's transaction."""
     params = {"household": household_id}
-    await session.execute(text("SELECT 1 FROM budget.transactions WHERE household_id = :household FOR UPDATE"), params)
+    # Lock the household's transactions (nothing sent back: a ledger may hold a million of them).
+    await session.execute(
+        text("SELECT count(*) FROM (SELECT 1 FROM budget.transactions WHERE household_id = :household FOR UPDATE) t"),
+        params,
+    )
     await session.execute(text("DELETE FROM budget.account_days WHERE household_id = :household"), params)
     await session.execute(text("DELETE FROM budget.category_days WHERE household_id = :household"), params)
     await session.execute(
