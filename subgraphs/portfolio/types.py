@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
 
 import strawberry
+from sqlalchemy import select
 
-from fincloud.graphql import parse_id
+from fincloud.graphql import Connection, MoneyType, paginate, parse_id
+from subgraphs.portfolio.activities import Kind
 from subgraphs.portfolio.context import Context
+from subgraphs.portfolio.models import Activity as ActivityRow
+from subgraphs.portfolio.models import Instrument as InstrumentRow
 from subgraphs.portfolio.models import Portfolio as PortfolioRow
+from subgraphs.portfolio.models import Price as PriceRow
 
 
 @strawberry.federation.type(keys=["id"], description="A budget account, as seen by the portfolio subgraph.")
@@ -34,7 +42,11 @@ class Portfolio:
     name: str = strawberry.field(description='Display name, such as "Retirement".')
     base_currency: str = strawberry.field(description="ISO 4217 currency performance is reported in.")
     created_at: dt.datetime = strawberry.field(description="When the portfolio was added (UTC).")
+    cost_method: CostMethod = strawberry.field(
+        description="How the cost of units sold is taken: first in, first out, or the average cost of all units."
+    )
     account_id: strawberry.Private[uuid.UUID | None]
+    benchmark_id: strawberry.Private[uuid.UUID | None]
 
     @classmethod
     def from_row(cls, row: PortfolioRow) -> Portfolio:
@@ -44,7 +56,9 @@ class Portfolio:
             name=row.name,
             base_currency=row.base_currency,
             created_at=row.created_at,
+            cost_method=CostMethod(row.cost_method),
             account_id=row.account_id,
+            benchmark_id=row.benchmark_id,
         )
 
     @classmethod
@@ -56,3 +70,169 @@ class Portfolio:
     @strawberry.field(description="The budget account holding this portfolio's cash, if one is linked.")
     def account(self) -> Account | None:
         return Account(id=strawberry.ID(str(self.account_id))) if self.account_id else None
+
+    @strawberry.field(description="The instrument performance is compared against, if one is chosen.")
+    async def benchmark(self, info: strawberry.Info[Context, None]) -> Instrument | None:
+        if self.benchmark_id is None:
+            return None
+        row = await info.context.loaders.instrument_by_id.load(self.benchmark_id)
+        return Instrument.from_row(row) if row else None
+
+    @strawberry.field(description="Investment transactions, newest first.")
+    async def activities(
+        self,
+        info: strawberry.Info[Context, None],
+        first: Annotated[int | None, strawberry.argument(description="Page size, 1 to 100 (default 50).")] = None,
+        after: Annotated[str | None, strawberry.argument(description="Cursor of the last item seen.")] = None,
+    ) -> Connection[Activity]:
+        return await paginate(
+            info.context.session,
+            select(ActivityRow).where(ActivityRow.portfolio_id == uuid.UUID(self.id)),
+            keys=[ActivityRow.date, ActivityRow.seq],
+            node=Activity.from_row,
+            first=first,
+            after=after,
+            descending=True,
+        )
+
+
+@strawberry.enum(description="What an instrument is.")
+class AssetClass(Enum):
+    EQUITY = "equity"
+    BOND = "bond"
+    FUND = "fund"
+    CRYPTO = "crypto"
+    CASH = "cash"
+    COMMODITY = "commodity"
+    REAL_ESTATE = "real_estate"
+
+
+@strawberry.enum(description="How the cost of units sold is taken.")
+class CostMethod(Enum):
+    FIFO = "fifo"
+    AVERAGE = "average"
+
+
+ActivityKindEnum = strawberry.enum(Kind, name="ActivityKind", description="What an investment transaction does.")
+
+
+@strawberry.type(description="An instrument's price on a day, with where it came from.")
+class Price:
+    date: dt.date = strawberry.field(description="The trading day the price is for.")
+    price: MoneyType = strawberry.field(description="Price of one unit, exact as published or entered.")
+    source: str = strawberry.field(description="Where it came from: a price source (`yahoo`), `manual` or `upload`.")
+    as_of: dt.datetime = strawberry.field(description="When the source says the price was set (UTC).")
+
+    @classmethod
+    def from_row(cls, row: PriceRow) -> Price:
+        return cls(
+            date=row.date,
+            price=MoneyType(amount=row.price, currency=row.currency),
+            source=row.source,
+            as_of=row.as_of,
+        )
+
+
+@strawberry.federation.type(keys=["id"], description="Something a portfolio can hold: a share, a fund, a coin...")
+class Instrument:
+    id: strawberry.ID = strawberry.field(description="Instrument id.")
+    symbol: str = strawberry.field(description="Ticker symbol, upper case (`AAPL`, `VWCE`, `BTC`).")
+    exchange: str = strawberry.field(description="Exchange code (MIC such as `XNAS`); empty when not listed.")
+    isin: str | None = strawberry.field(description="International Securities Identification Number, if known.")
+    name: str = strawberry.field(description="Display name.")
+    currency: str = strawberry.field(description="ISO 4217 currency it trades and is priced in.")
+    asset_class: AssetClass = strawberry.field(description="Equity, bond, fund/ETF, crypto, cash, commodity...")
+    region: str = strawberry.field(description="Region it invests in or is listed in (free text, e.g. `Europe`).")
+    sector: str = strawberry.field(description="Sector (free text, e.g. `Technology`).")
+    user_defined: bool = strawberry.field(
+        description="True for an instrument of the household's own (priced by hand); false for a listed one."
+    )
+    price_sources: list[str] | None = strawberry.field(
+        description="Price sources asked, in order; null for the default chain of the asset class."
+    )
+    source_codes: list[SourceCode] = strawberry.field(description="The symbol at each source that spells it its way.")
+
+    @classmethod
+    def from_row(cls, row: InstrumentRow) -> Instrument:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            symbol=row.symbol,
+            exchange=row.exchange,
+            isin=row.isin,
+            name=row.name,
+            currency=row.currency,
+            asset_class=AssetClass(row.asset_class),
+            region=row.region,
+            sector=row.sector,
+            user_defined=row.household_id is not None,
+            price_sources=list(row.sources) if row.sources is not None else None,
+            source_codes=[SourceCode(source=k, symbol=v) for k, v in sorted(row.codes.items())],
+        )
+
+    @classmethod
+    async def resolve_reference(cls, info: strawberry.Info[Context, None], id: strawberry.ID) -> Instrument | None:
+        instrument_id = parse_id(id)
+        row = await info.context.loaders.instrument_by_id.load(instrument_id) if instrument_id else None
+        return cls.from_row(row) if row else None
+
+    @strawberry.field(description="The newest price known, or null if none yet.")
+    async def latest_price(self, info: strawberry.Info[Context, None]) -> Price | None:
+        row = await info.context.loaders.latest_price_by_instrument_id.load(uuid.UUID(self.id))
+        return Price.from_row(row) if row else None
+
+
+@strawberry.type(description="An instrument's symbol at one price source.")
+class SourceCode:
+    source: str = strawberry.field(description="Price source name, such as `yahoo`.")
+    symbol: str = strawberry.field(description="The symbol that source uses, such as `VWCE.DE`.")
+
+
+@strawberry.type(description="An investment transaction: a purchase, a sale, a dividend, a split...")
+class Activity:
+    id: strawberry.ID = strawberry.field(description="Activity id.")
+    portfolio_id: strawberry.ID = strawberry.field(description="The portfolio it belongs to.")
+    kind: ActivityKindEnum = strawberry.field(description="What it does.")  # type: ignore[valid-type]
+    date: dt.date = strawberry.field(description="Trade date.")
+    quantity: Decimal = strawberry.field(description="Units bought, sold, moved or reinvested (up to 10 decimals).")
+    price: Decimal = strawberry.field(description="Price per unit, in `currency`.")
+    amount: Decimal = strawberry.field(description="Cash amount (dividends, interest, fees, deposits), in `currency`.")
+    fee: Decimal = strawberry.field(description="Fees charged on the trade, in `currency`.")
+    tax: Decimal = strawberry.field(description="Taxes charged or withheld, in `currency`.")
+    currency: str = strawberry.field(description="ISO 4217 currency of the price and amounts.")
+    fx_rate: Decimal | None = strawberry.field(
+        description="Units of the portfolio's base currency for one unit of `currency` on the day; null if the same"
+        " currency or looked up from the stored rates."
+    )
+    split_from: Decimal = strawberry.field(description="A split's old units (1 in a 4-for-1 split).")
+    split_to: Decimal = strawberry.field(description="A split's new units (4 in a 4-for-1 split).")
+    memo: str = strawberry.field(description="Free text.")
+    imported: bool = strawberry.field(description="Whether it came from an imported statement.")
+    instrument_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: ActivityRow) -> Activity:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            portfolio_id=strawberry.ID(str(row.portfolio_id)),
+            kind=Kind(row.kind),
+            date=row.date,
+            quantity=row.quantity,
+            price=row.price,
+            amount=row.amount,
+            fee=row.fee,
+            tax=row.tax,
+            currency=row.currency,
+            fx_rate=row.fx_rate,
+            split_from=row.split_from,
+            split_to=row.split_to,
+            memo=row.memo,
+            imported=row.import_id is not None,
+            instrument_id=row.instrument_id,
+        )
+
+    @strawberry.field(description="The instrument traded, if any.")
+    async def instrument(self, info: strawberry.Info[Context, None]) -> Instrument | None:
+        if self.instrument_id is None:
+            return None
+        row = await info.context.loaders.instrument_by_id.load(self.instrument_id)
+        return Instrument.from_row(row) if row else None

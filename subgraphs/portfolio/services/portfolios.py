@@ -16,6 +16,7 @@ __all__ = [
     "AccountTakenError",
     "AccountTypeError",
     "create_portfolio",
+    "portfolio_for",
 ]
 
 
@@ -67,3 +68,15 @@ async def create_portfolio(
     session.add(portfolio)
     await session.flush()
     return portfolio
+
+
+async def portfolio_for(
+    *, session: AsyncSession, household_ids: list[uuid.UUID] | tuple[uuid.UUID, ...], portfolio_id: uuid.UUID | None
+) -> Portfolio | None:
+    """The portfolio if it belongs to one of ``household_ids``; ``None`` otherwise (missing and foreign look the
+    same)."""
+    if portfolio_id is None or not household_ids:
+        return None
+    return await session.scalar(
+        select(Portfolio).where(Portfolio.id == portfolio_id, Portfolio.household_id.in_(household_ids))
+    )
