@@ -55,6 +55,12 @@ TOPIC_EXPORT_REQUESTED = "budget.export_requested"
 TOPIC_ACCOUNT_CHANGED = "budget.account_changed"
 """An account was created or changed (or deleted: ``deleted: true``); the payload is what other subgraphs may keep
 of it (id, household, type, currency, archived, deleted), never its name or balance."""
+TOPIC_PRICE_ALERT = "portfolio.price_alert_triggered"
+"""A price alert crossed its level (above, below, or a day's move beyond X %); once per crossing."""
+TOPIC_PORTFOLIO_ALERT = "portfolio.portfolio_alert_triggered"
+"""A portfolio fell more than X % from its high, or moved more than Y % in a day; once per crossing."""
+TOPIC_PRICES_UPDATED = "portfolio.prices_updated"
+"""New prices were stored (payload: instrument ids and their latest price); drives the live price subscription."""
 TOPIC_EMAIL_REQUESTED = "identity.email_requested"
 TOPIC_HOUSEHOLD_DELETED = "identity.household_deleted"
 

@@ -15,6 +15,7 @@ from fincloud.graphql import Connection, MoneyType, paginate, parse_id
 from subgraphs.portfolio.activities import Kind
 from subgraphs.portfolio.context import Context
 from subgraphs.portfolio.models import Activity as ActivityRow
+from subgraphs.portfolio.models import Alert as AlertRow
 from subgraphs.portfolio.models import Instrument as InstrumentRow
 from subgraphs.portfolio.models import Portfolio as PortfolioRow
 from subgraphs.portfolio.models import Price as PriceRow
@@ -236,3 +237,61 @@ class Activity:
             return None
         row = await info.context.loaders.instrument_by_id.load(self.instrument_id)
         return Instrument.from_row(row) if row else None
+
+
+@strawberry.enum(description="What an alert watches.")
+class AlertKind(Enum):
+    PRICE_ABOVE = "price_above"
+    PRICE_BELOW = "price_below"
+    DAY_MOVE = "day_move"
+    DRAWDOWN = "drawdown"
+    DAY_CHANGE = "day_change"
+
+
+@strawberry.type(description="A price or portfolio alert.")
+class Alert:
+    id: strawberry.ID = strawberry.field(description="Alert id.")
+    household_id: strawberry.ID = strawberry.field(description="The household it belongs to.")
+    kind: AlertKind = strawberry.field(description="What it watches.")
+    threshold: Decimal = strawberry.field(description="A price, or a percentage (5 is 5 %).")
+    currency: str | None = strawberry.field(description="The threshold's currency, for price levels.")
+    note: str = strawberry.field(description="The reminder shown with the notification.")
+    armed: bool = strawberry.field(
+        description="False between a crossing and the return to the other side; it fires again once re-armed."
+    )
+    last_triggered_at: dt.datetime | None = strawberry.field(description="When it last fired (UTC).")
+    last_value: Decimal | None = strawberry.field(description="The value it was last judged on.")
+    created_at: dt.datetime = strawberry.field(description="When it was set up (UTC).")
+    instrument_id: strawberry.Private[uuid.UUID | None]
+    portfolio_id: strawberry.Private[uuid.UUID | None]
+
+    @classmethod
+    def from_row(cls, row: AlertRow) -> Alert:
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            household_id=strawberry.ID(str(row.household_id)),
+            kind=AlertKind(row.kind),
+            threshold=row.threshold,
+            currency=row.currency,
+            note=row.note,
+            armed=row.armed,
+            last_triggered_at=row.last_triggered_at,
+            last_value=row.last_value,
+            created_at=row.created_at,
+            instrument_id=row.instrument_id,
+            portfolio_id=row.portfolio_id,
+        )
+
+    @strawberry.field(description="The instrument watched by a price alert.")
+    async def instrument(self, info: strawberry.Info[Context, None]) -> Instrument | None:
+        if self.instrument_id is None:
+            return None
+        row = await info.context.loaders.instrument_by_id.load(self.instrument_id)
+        return Instrument.from_row(row) if row else None
+
+    @strawberry.field(description="The portfolio watched by a portfolio alert.")
+    async def portfolio(self, info: strawberry.Info[Context, None]) -> Portfolio | None:
+        if self.portfolio_id is None:
+            return None
+        row = await info.context.loaders.portfolio_by_id.load(self.portfolio_id)
+        return Portfolio.from_row(row) if row else None
