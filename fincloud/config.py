@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal
 
 import platformdirs
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from fincloud.constants import DEFAULT_PORTS
@@ -90,6 +90,23 @@ class Settings(BaseSettings):
     """Whether the worker fetches rates on its own (at start-up when missing, and after each publication).
     Unset → on, except with ``FINCLOUD_ENV=test``, so a test stack never reaches the internet."""
     FX_HTTP_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)
+    PRICE_YAHOO_URL: str = "https://query1.finance.yahoo.com"
+    """Yahoo Finance's chart API (``/v8/finance/chart/{symbol}``): the first price source for listed securities.
+    The price sources' URLs are settings so that tests and benchmarks can point them at a local server. Currency
+    pairs (cash instruments) are priced from the ECB documents at ``FX_ECB_URL``, the ones budget reads."""
+    PRICE_STOOQ_URL: str = "https://stooq.com"
+    """Stooq's CSV quotes (``/q/l/``, ``/q/d/l/``): the second price source for listed securities."""
+    PRICE_ALPHAVANTAGE_URL: str = "https://www.alphavantage.co"
+    """Alpha Vantage's API (``/query``): the third price source for listed securities, used only with a key."""
+    PRICE_ALPHAVANTAGE_API_KEY: SecretStr = SecretStr("")
+    """An Alpha Vantage API key (free at alphavantage.co, 25 requests a day); empty → the source is not used."""
+    PRICE_COINGECKO_URL: str = "https://api.coingecko.com"
+    """CoinGecko's public API (``/api/v3/...``): the first price source for crypto."""
+    PRICE_MAX_AGE_HOURS: int = Field(default=96, gt=0)
+    """A fetched price set longer ago than this is stale: the next source is asked, and a stale price is used
+    only when no source has a fresher one (96 hours spans a long weekend of closed markets)."""
+    PRICE_CACHE_SECONDS: int = Field(default=3600, ge=0)
+    """How long a fetched latest price is reused before the sources are asked again."""
     PUBLIC_URL: str | None = None
     """The address users open: the router, or the reverse proxy in front of it (``https://fincloud.example``).
     Download links served by FinCloud (local object store) point there. Unset → ``http://HOST:ROUTER_PORT``."""

@@ -1,0 +1,86 @@
+"""The price sources installed (``fincloud.price_sources`` entry points), and which of them price an instrument, in
+which order."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from importlib.metadata import EntryPoint, entry_points
+
+from fincloud.config import Settings
+from subgraphs.portfolio.prices.base import ENTRY_POINT_GROUP, InstrumentRef, PriceSource
+
+__all__ = ["DEFAULT_CHAINS", "chain_for", "load_sources"]
+
+logger = logging.getLogger(__name__)
+
+_LISTED = ("yahoo", "stooq", "alphavantage")
+
+DEFAULT_CHAINS: dict[str, tuple[str, ...]] = {
+    "equity": _LISTED,
+    "fund": _LISTED,
+    "bond": _LISTED,
+    "commodity": _LISTED,
+    "real_estate": _LISTED,
+    "crypto": ("coingecko", "yahoo"),
+    "cash": ("ecb",),
+}
+"""The sources asked for an instrument of each asset class, first to last, unless the instrument names its own."""
+
+_BUILT_IN = "subgraphs.portfolio.prices."
+
+
+def load_sources(settings: Settings, *, found: Iterable[EntryPoint] | None = None) -> dict[str, PriceSource]:
+    """Every installed source, by name, each built with ``settings``.
+
+    A plugin that fails to load, or that is not a ``PriceSource`` named like its entry point, is logged and left
+    out: the others still run. A built-in plugin wins a name clash with a third party's."""
+    by_name: dict[str, EntryPoint] = {}
+    for entry_point in sorted(found if found is not None else entry_points(group=ENTRY_POINT_GROUP), key=_order):
+        if entry_point.name in by_name:
+            logger.warning(
+                "price source plugin %r (%s) is shadowed by %s; skipped",
+                entry_point.name,
+                entry_point.value,
+                by_name[entry_point.name].value,
+            )
+            continue
+        by_name[entry_point.name] = entry_point
+    sources: dict[str, PriceSource] = {}
+    for name, entry_point in sorted(by_name.items()):
+        try:
+            source = entry_point.load()(settings)
+        except Exception:
+            logger.exception("price source plugin %r (%s) failed to load", name, entry_point.value)
+            continue
+        if not isinstance(source, PriceSource) or source.name != name:
+            logger.error(
+                "price source plugin %r (%s) is not a PriceSource named %r; skipped", name, entry_point.value, name
+            )
+            continue
+        sources[name] = source
+    return sources
+
+
+def chain_for(
+    instrument: InstrumentRef, override: Sequence[str] | None, sources: Mapping[str, PriceSource]
+) -> tuple[PriceSource, ...]:
+    """The sources to ask for ``instrument``, in order: ``override`` (the instrument's own list) when given, else
+    ``DEFAULT_CHAINS`` of its asset class; without names that are not installed (logged when the override names
+    them) or repeated, and without sources that do not support the instrument (no symbol, no API key). An empty
+    ``override`` is an empty chain: the instrument is priced by hand only."""
+    names = DEFAULT_CHAINS[instrument.asset_class] if override is None else tuple(override)
+    chain: list[PriceSource] = []
+    for name in dict.fromkeys(name.strip() for name in names):
+        source = sources.get(name)
+        if source is None:
+            if override is not None:
+                logger.warning("price source %r is not installed; skipped", name, extra={"key": instrument.key})
+            continue
+        if source.supports(instrument):
+            chain.append(source)
+    return tuple(chain)
+
+
+def _order(entry_point: EntryPoint) -> tuple[int, str]:
+    return (0 if entry_point.value.startswith(_BUILT_IN) else 1, entry_point.value)
