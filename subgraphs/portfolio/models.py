@@ -295,3 +295,15 @@ class Alert(Base):
         ),
         CheckConstraint("threshold > 0", name="threshold_positive"),
     )
+
+
+class NewsKey(Base):
+    """Every key a stored story is known by (``news.items.NewsItem.identity_keys``, its ``dedupe_key`` among them),
+    so a story met again under another key (a guid in one feed, only its link in another) is recognised as stored."""
+
+    __tablename__ = "news_keys"
+
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    news_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("news_items.id", ondelete="CASCADE"))
+
+    __table_args__ = (Index("ix_news_keys_news_id", "news_id"),)

@@ -11,7 +11,8 @@ from typing import Annotated
 import strawberry
 from sqlalchemy import select
 
-from fincloud.graphql import Connection, MoneyType, paginate, parse_id
+from fincloud.graphql import Connection, MoneyType, UserInputError, paginate, parse_id
+from subgraphs.portfolio import figures
 from subgraphs.portfolio.activities import Kind
 from subgraphs.portfolio.context import Context
 from subgraphs.portfolio.models import Activity as ActivityRow
@@ -19,6 +20,7 @@ from subgraphs.portfolio.models import Alert as AlertRow
 from subgraphs.portfolio.models import Instrument as InstrumentRow
 from subgraphs.portfolio.models import Portfolio as PortfolioRow
 from subgraphs.portfolio.models import Price as PriceRow
+from subgraphs.portfolio.models import SourceStatus as SourceStatusRow
 
 
 @strawberry.federation.type(keys=["id"], description="A budget account, as seen by the portfolio subgraph.")
@@ -48,6 +50,7 @@ class Portfolio:
     )
     account_id: strawberry.Private[uuid.UUID | None]
     benchmark_id: strawberry.Private[uuid.UUID | None]
+    row: strawberry.Private[PortfolioRow]
 
     @classmethod
     def from_row(cls, row: PortfolioRow) -> Portfolio:
@@ -60,6 +63,7 @@ class Portfolio:
             cost_method=CostMethod(row.cost_method),
             account_id=row.account_id,
             benchmark_id=row.benchmark_id,
+            row=row,
         )
 
     @classmethod
@@ -78,6 +82,75 @@ class Portfolio:
             return None
         row = await info.context.loaders.instrument_by_id.load(self.benchmark_id)
         return Instrument.from_row(row) if row else None
+
+    @strawberry.field(description="What the portfolio is worth on a date (today by default).")
+    async def valuation(
+        self,
+        info: strawberry.Info[Context, None],
+        as_of: Annotated[dt.date | None, strawberry.argument(description="Valuation date; today if omitted.")] = None,
+    ) -> figures.Valuation:
+        return await figures.valuation(info, self.row, as_of)
+
+    @strawberry.field(description="What the portfolio holds on a date, largest first.")
+    async def holdings(
+        self,
+        info: strawberry.Info[Context, None],
+        as_of: Annotated[dt.date | None, strawberry.argument(description="Valuation date; today if omitted.")] = None,
+        include_closed: Annotated[
+            bool, strawberry.argument(description="Also list instruments sold entirely (their realised gains).")
+        ] = False,
+    ) -> list[figures.Holding]:
+        return await figures.holdings(info, self.row, as_of, include_closed)
+
+    @strawberry.field(
+        description="The performance table: every return figure for each period, side by side (all standard"
+        " periods when `periods` is omitted, plus a custom one with `from` and `to`). Pass `instrumentId` for one"
+        " holding's figures: its purchases are money in, its sales and dividends money out."
+    )
+    async def performance(
+        self,
+        info: strawberry.Info[Context, None],
+        periods: Annotated[
+            list[figures.PerformancePeriod] | None, strawberry.argument(description="Standard periods to include.")
+        ] = None,
+        from_: Annotated[
+            dt.date | None, strawberry.argument(name="from", description="First day of a custom period.")
+        ] = None,
+        to: Annotated[dt.date | None, strawberry.argument(description="Last day of a custom period.")] = None,
+        instrument_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="One holding instead of the whole portfolio.")
+        ] = None,
+    ) -> list[figures.PerformanceRow]:
+        instrument = None
+        if instrument_id is not None:
+            parsed = parse_id(instrument_id)
+            if parsed is None:
+                raise UserInputError("no such instrument in this portfolio", field="instrumentId")
+            instrument = str(parsed)
+        return await figures.performance(info, self.row, periods, from_, to, instrument)
+
+    @strawberry.field(description="The portfolio broken down by asset class, currency, region, sector or instrument.")
+    async def allocation(
+        self,
+        info: strawberry.Info[Context, None],
+        dimension: Annotated[figures.AllocationDimension, strawberry.argument(description="How to break it down.")],
+        as_of: Annotated[dt.date | None, strawberry.argument(description="Valuation date; today if omitted.")] = None,
+    ) -> list[figures.AllocationSlice]:
+        return await figures.allocation(info, self.row, dimension, as_of)
+
+    @strawberry.field(description="Trades that bring the portfolio to its instrument targets, or as close as allowed.")
+    async def rebalancing(
+        self,
+        info: strawberry.Info[Context, None],
+        options: Annotated[
+            figures.RebalancingInput | None, strawberry.argument(description="Cash, selling, band, minimum trade.")
+        ] = None,
+    ) -> figures.RebalancePlan:
+        return await figures.rebalancing(info, self.row, options or figures.RebalancingInput())
+
+    @strawberry.field(description="Dividends received, trailing-year income, yield on cost and a projection.")
+    async def dividends(self, info: strawberry.Info[Context, None]) -> figures.Dividends:
+        return await figures.dividends(info, self.row)
 
     @strawberry.field(description="Investment transactions, newest first.")
     async def activities(
@@ -176,6 +249,22 @@ class Instrument:
         row = await info.context.loaders.instrument_by_id.load(instrument_id) if instrument_id else None
         return cls.from_row(row) if row else None
 
+    @strawberry.field(description="Daily prices from `from` to `to` (inclusive), oldest first; at most 4,000 days.")
+    async def prices(
+        self,
+        info: strawberry.Info[Context, None],
+        from_: Annotated[dt.date, strawberry.argument(name="from", description="First day.")],
+        to: Annotated[dt.date, strawberry.argument(description="Last day.")],
+    ) -> list[Price]:
+        if to < from_ or (to - from_).days > 4000:
+            raise UserInputError("`from` must be on or before `to`, at most 4,000 days apart", field="from")
+        rows = await info.context.session.scalars(
+            select(PriceRow)
+            .where(PriceRow.instrument_id == uuid.UUID(self.id), PriceRow.date >= from_, PriceRow.date <= to)
+            .order_by(PriceRow.date)
+        )
+        return [Price.from_row(row) for row in rows]
+
     @strawberry.field(description="The newest price known, or null if none yet.")
     async def latest_price(self, info: strawberry.Info[Context, None]) -> Price | None:
         row = await info.context.loaders.latest_price_by_instrument_id.load(uuid.UUID(self.id))
@@ -217,15 +306,15 @@ class Activity:
             portfolio_id=strawberry.ID(str(row.portfolio_id)),
             kind=Kind(row.kind),
             date=row.date,
-            quantity=row.quantity,
-            price=row.price,
-            amount=row.amount,
-            fee=row.fee,
-            tax=row.tax,
+            quantity=row.quantity.normalize(),
+            price=row.price.normalize(),
+            amount=row.amount.normalize(),
+            fee=row.fee.normalize(),
+            tax=row.tax.normalize(),
             currency=row.currency,
-            fx_rate=row.fx_rate,
-            split_from=row.split_from,
-            split_to=row.split_to,
+            fx_rate=row.fx_rate.normalize() if row.fx_rate is not None else None,
+            split_from=row.split_from.normalize(),
+            split_to=row.split_to.normalize(),
             memo=row.memo,
             imported=row.import_id is not None,
             instrument_id=row.instrument_id,
@@ -295,3 +384,22 @@ class Alert:
             return None
         row = await info.context.loaders.portfolio_by_id.load(self.portfolio_id)
         return Portfolio.from_row(row) if row else None
+
+
+@strawberry.type(description="A price source's recent record.")
+class SourceStatus:
+    source: str = strawberry.field(description="The source's name, such as `yahoo`.")
+    last_success_at: dt.datetime | None = strawberry.field(description="When it last delivered prices (UTC).")
+    last_failure_at: dt.datetime | None = strawberry.field(description="When it last failed (UTC).")
+    last_error: str = strawberry.field(description="What went wrong last time; empty if nothing.")
+    failures: int = strawberry.field(description="Consecutive failed runs.")
+
+    @classmethod
+    def from_row(cls, row: SourceStatusRow) -> SourceStatus:
+        return cls(
+            source=row.source,
+            last_success_at=row.last_success_at,
+            last_failure_at=row.last_failure_at,
+            last_error=row.last_error,
+            failures=row.failures,
+        )

@@ -44,9 +44,6 @@ class ActivityCreatePayload:
 
 
 async def activity_create(info: strawberry.Info[Context, None], input: ActivityCreateInput) -> ActivityCreatePayload:
-    portfolio = await writable_portfolio(info, input.portfolio_id)
-    if portfolio is None:
-        return ActivityCreatePayload(errors=[NotFoundError(field="portfolioId", message="no such portfolio")])
     instrument_id = None
     if input.instrument_id is not None:
         instrument_id = parse_id(input.instrument_id)
@@ -70,6 +67,9 @@ async def activity_create(info: strawberry.Info[Context, None], input: ActivityC
     session = info.context.session
     try:
         async with session.begin():
+            portfolio = await writable_portfolio(info, input.portfolio_id)
+            if portfolio is None:
+                return ActivityCreatePayload(errors=[NotFoundError(field="portfolioId", message="no such portfolio")])
             rows = await add_activities(session=session, portfolio=portfolio, activities=[new])
     except ActivityInputError as exc:
         error: UserError = (

@@ -21,13 +21,13 @@ class ActivityDeletePayload:
 
 
 async def activity_delete(info: strawberry.Info[Context, None], input: ActivityDeleteInput) -> ActivityDeletePayload:
-    portfolio = await writable_portfolio(info, input.portfolio_id)
     activity_id = parse_id(input.id)
-    if portfolio is None or activity_id is None:
-        return ActivityDeletePayload(errors=[NotFoundError(field="id", message="no such activity")])
     session = info.context.session
     try:
         async with session.begin():
+            portfolio = await writable_portfolio(info, input.portfolio_id)
+            if portfolio is None or activity_id is None:
+                return ActivityDeletePayload(errors=[NotFoundError(field="id", message="no such activity")])
             found = await delete_activity(session=session, portfolio=portfolio, activity_id=activity_id)
     except ActivityInputError as exc:
         return ActivityDeletePayload(errors=[ValidationError(field="id", message=str(exc))])

@@ -42,21 +42,23 @@ async def alert_create(info: strawberry.Info[Context, None], input: AlertCreateI
     if household_id is None or not viewer.can_write(household_id) or viewer.user_id is None:
         return AlertCreatePayload(errors=[NotFoundError(field="householdId", message="no such household")])
     session = info.context.session
-    instrument = None
-    if input.instrument_id is not None:
-        instrument_id = parse_id(input.instrument_id)
-        instrument = instrument_id and await session.scalar(
-            select(InstrumentRow).where(InstrumentRow.id == instrument_id, visible([household_id]))
-        )
-        if not instrument:
-            return AlertCreatePayload(errors=[NotFoundError(field="instrumentId", message="no such instrument")])
-    portfolio = None
-    if input.portfolio_id is not None:
-        portfolio = await writable_portfolio(info, input.portfolio_id)
-        if portfolio is None or portfolio.household_id != household_id:
-            return AlertCreatePayload(errors=[NotFoundError(field="portfolioId", message="no such portfolio")])
     try:
         async with session.begin():
+            instrument = None
+            if input.instrument_id is not None:
+                instrument_id = parse_id(input.instrument_id)
+                instrument = instrument_id and await session.scalar(
+                    select(InstrumentRow).where(InstrumentRow.id == instrument_id, visible([household_id]))
+                )
+                if not instrument:
+                    return AlertCreatePayload(
+                        errors=[NotFoundError(field="instrumentId", message="no such instrument")]
+                    )
+            portfolio = None
+            if input.portfolio_id is not None:
+                portfolio = await writable_portfolio(info, input.portfolio_id)
+                if portfolio is None or portfolio.household_id != household_id:
+                    return AlertCreatePayload(errors=[NotFoundError(field="portfolioId", message="no such portfolio")])
             row = await create_alert(
                 session=session,
                 household_id=household_id,

@@ -1,23 +1,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 
 from fincloud.graphql import NotFoundError, UserError, ValidationError
 from subgraphs.portfolio.context import Context
+from subgraphs.portfolio.figures import AllocationDimension
 from subgraphs.portfolio.mutations._common import writable_portfolio
 from subgraphs.portfolio.services.targets import TargetInputError, set_targets
-
-
-@strawberry.enum(description="What an allocation is broken down by.")
-class AllocationDimension(Enum):
-    ASSET_CLASS = "asset_class"
-    CURRENCY = "currency"
-    REGION = "region"
-    SECTOR = "sector"
-    INSTRUMENT = "instrument"
 
 
 @strawberry.input(description="One target weight.")
@@ -55,12 +46,14 @@ class PortfolioTargetsSetPayload:
 async def portfolio_targets_set(
     info: strawberry.Info[Context, None], input: PortfolioTargetsSetInput
 ) -> PortfolioTargetsSetPayload:
-    portfolio = await writable_portfolio(info, input.portfolio_id)
-    if portfolio is None:
-        return PortfolioTargetsSetPayload(errors=[NotFoundError(field="portfolioId", message="no such portfolio")])
     session = info.context.session
     try:
         async with session.begin():
+            portfolio = await writable_portfolio(info, input.portfolio_id)
+            if portfolio is None:
+                return PortfolioTargetsSetPayload(
+                    errors=[NotFoundError(field="portfolioId", message="no such portfolio")]
+                )
             saved = await set_targets(
                 session=session,
                 portfolio=portfolio,

@@ -32,23 +32,23 @@ class PortfolioUpdatePayload:
 
 async def portfolio_update(info: strawberry.Info[Context, None], input: PortfolioUpdateInput) -> PortfolioUpdatePayload:
     session = info.context.session
-    portfolio = await writable_portfolio(info, input.id)
-    if portfolio is None:
-        return PortfolioUpdatePayload(errors=[NotFoundError(field="id", message="no such portfolio")])
-    errors: list[UserError] = []
-    name = input.name.strip() if input.name is not None else None
-    if name is not None and not 0 < len(name) <= 200:
-        errors.append(ValidationError(field="name", message="enter a name of 1 to 200 characters"))
-    benchmark_id = parse_id(input.benchmark_id) if input.benchmark_id is not None else None
-    if input.benchmark_id is not None:
-        found = benchmark_id and await session.scalar(
-            select(InstrumentRow.id).where(InstrumentRow.id == benchmark_id, visible([portfolio.household_id]))
-        )
-        if not found:
-            errors.append(NotFoundError(field="benchmarkId", message="no such instrument"))
-    if errors:
-        return PortfolioUpdatePayload(errors=errors)
     async with session.begin():
+        portfolio = await writable_portfolio(info, input.id)
+        if portfolio is None:
+            return PortfolioUpdatePayload(errors=[NotFoundError(field="id", message="no such portfolio")])
+        errors: list[UserError] = []
+        name = input.name.strip() if input.name is not None else None
+        if name is not None and not 0 < len(name) <= 200:
+            errors.append(ValidationError(field="name", message="enter a name of 1 to 200 characters"))
+        benchmark_id = parse_id(input.benchmark_id) if input.benchmark_id is not None else None
+        if input.benchmark_id is not None:
+            found = benchmark_id and await session.scalar(
+                select(InstrumentRow.id).where(InstrumentRow.id == benchmark_id, visible([portfolio.household_id]))
+            )
+            if not found:
+                errors.append(NotFoundError(field="benchmarkId", message="no such instrument"))
+        if errors:
+            return PortfolioUpdatePayload(errors=errors)
         if name is not None:
             portfolio.name = name
         if input.clear_benchmark:

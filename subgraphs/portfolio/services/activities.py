@@ -83,6 +83,11 @@ class NewActivity:
     fingerprint: str | None = None
 
 
+def _any_rate(source: str, target: str, date: dt.date) -> Decimal:
+    """Whether a history holds (units never sold short) does not depend on exchange rates: any rate will do."""
+    return Decimal(1)
+
+
 def cost_method(portfolio: Portfolio) -> CostMethod:
     return CostMethod.AVERAGE if portfolio.cost_method == "average" else CostMethod.FIFO
 
@@ -262,7 +267,10 @@ def _replay_rows(merged: Sequence[ActivityRow], added: Sequence[tuple[int, Activ
     index_of = {id(row): index for index, row in added}
     try:
         replay(
-            [to_activity(row) for row in merged], base_currency=portfolio.base_currency, method=cost_method(portfolio)
+            [to_activity(row) for row in merged],
+            base_currency=portfolio.base_currency,
+            method=cost_method(portfolio),
+            fx=_any_rate,
         )
     except HoldingsError as exc:
         culprit = merged[exc.index] if 0 <= exc.index < len(merged) else None
@@ -287,6 +295,7 @@ async def delete_activity(*, session: AsyncSession, portfolio: Portfolio, activi
             [to_activity(row) for row in remaining],
             base_currency=portfolio.base_currency,
             method=cost_method(portfolio),
+            fx=_any_rate,
         )
     except HoldingsError as exc:
         raise ActivityInputError(f"without this activity the history no longer holds: {exc}", field="id") from None

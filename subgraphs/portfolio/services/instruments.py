@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from stdnum import isin as stdnum_isin
@@ -48,7 +48,7 @@ class InstrumentSpec:
     sources: Sequence[str] | None = None
 
 
-def visible(household_ids: Sequence[uuid.UUID]):  # type: ignore[no-untyped-def]
+def visible(household_ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
     """The filter for instruments a viewer may see: every listed one and their households' own."""
     return or_(Instrument.household_id.is_(None), Instrument.household_id.in_(household_ids))
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, func, null, or_, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -160,10 +160,8 @@ async def instruments_to_price(*, session: AsyncSession) -> list[tuple[Instrumen
         .where(Activity.instrument_id.is_not(None))
         .group_by(Activity.instrument_id)
         .union_all(
-            select(Portfolio.benchmark_id, func.cast(None, Activity.date.type)).where(
-                Portfolio.benchmark_id.is_not(None)
-            ),
-            select(Alert.instrument_id, func.cast(None, Activity.date.type)).where(Alert.instrument_id.is_not(None)),
+            select(Portfolio.benchmark_id, null().cast(Activity.date.type)).where(Portfolio.benchmark_id.is_not(None)),
+            select(Alert.instrument_id, null().cast(Activity.date.type)).where(Alert.instrument_id.is_not(None)),
         )
         .subquery()
     )
