@@ -246,7 +246,7 @@ def _holding(
     currency = held.currency
     return Holding(
         instrument_id=strawberry.ID(held.instrument),
-        quantity=held.quantity,
+        quantity=held.quantity.normalize(),
         price=MoneyType(amount=valued.price, currency=currency) if valued else None,
         value=money(valued.value, currency) if valued else None,
         value_base=money(valued.value_base, base) if valued else None,
@@ -263,7 +263,7 @@ def _holding(
         lots=[
             Lot(
                 date=lot.date,
-                quantity=lot.quantity,
+                quantity=lot.quantity.normalize(),
                 unit_cost=MoneyType(amount=lot.unit_cost.quantize(Decimal("1e-10")).normalize(), currency=currency),
                 cost_base=money(lot.cost_base, base),
             )

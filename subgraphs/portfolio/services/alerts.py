@@ -132,11 +132,12 @@ async def check_price_alerts(*, session: AsyncSession, instrument_ids: Sequence[
         ).all()
         if rows:
             latest[instrument_id] = _Latest(rows[0].date, rows[0].price, rows[1].price if len(rows) > 1 else None)  # type: ignore[index]
-    symbols = dict(
-        (await session.execute(select(Instrument.id, Instrument.symbol).where(Instrument.id.in_(wanted))))
-        .tuples()
-        .all()
-    )
+    symbols = {
+        instrument_id: symbol
+        for instrument_id, symbol in await session.execute(
+            select(Instrument.id, Instrument.symbol).where(Instrument.id.in_(wanted))
+        )
+    }
     fired = 0
     for alert in alerts:
         assert alert.instrument_id is not None

@@ -130,7 +130,7 @@ async def price_history(
             )
         )
     result: dict[uuid.UUID, list[tuple[dt.date, Decimal]]] = {i: [] for i in instrument_ids}
-    for instrument_id, date, price in (await session.execute(query.order_by(Price.instrument_id, Price.date))).tuples():
+    for instrument_id, date, price in await session.execute(query.order_by(Price.instrument_id, Price.date)):
         result[instrument_id].append((date, price))
     return result
 
@@ -146,7 +146,7 @@ async def fx_rates(
         .order_by(FxRate.base, FxRate.quote, FxRate.date)
     )
     result: dict[tuple[str, str], list[tuple[dt.date, Decimal]]] = {}
-    for base, quote, date, rate in rows.tuples():
+    for base, quote, date, rate in rows:
         result.setdefault((base, quote), []).append((date, rate))
     return result
 
@@ -174,4 +174,4 @@ async def instruments_to_price(*, session: AsyncSession) -> list[tuple[Instrumen
         .where(Instrument.household_id.is_(None))
         .order_by(Instrument.symbol, Instrument.id)
     )
-    return [(instrument, first, latest) for instrument, first, latest in rows.tuples()]
+    return [(instrument, first, latest) for instrument, first, latest in rows]

@@ -57,4 +57,4 @@ async def targets_of(*, session: AsyncSession, portfolio_id: object, dimension: 
     rows = await session.execute(
         select(Target.key, Target.weight).where(Target.portfolio_id == portfolio_id, Target.dimension == dimension)
     )
-    return dict(rows.tuples().all())
+    return {key: weight for key, weight in rows.all()}

@@ -18,7 +18,9 @@ ERRORS = "errors { __typename message ... on ValidationError { field } ... on No
 
 async def run(runtime: Runtime, viewer: Viewer, query: str, **variables: Any) -> dict[str, Any]:
     """Run an operation and return its data; fails on GraphQL errors."""
-    result = await schema.execute(query, variable_values=variables, context_value=Context(runtime=runtime, viewer=viewer))
+    result = await schema.execute(
+        query, variable_values=variables, context_value=Context(runtime=runtime, viewer=viewer)
+    )
     assert result.errors is None, result.errors
     assert result.data is not None
     return result.data
@@ -92,7 +94,9 @@ async def ok(runtime: Runtime, viewer: Viewer, portfolio_id: str, **input_: Any)
     return str(payload["activity"]["id"])
 
 
-async def prices(runtime: Runtime, instrument_id: str, currency: str, *points: tuple[str, str], source: str = "yahoo") -> None:
+async def prices(
+    runtime: Runtime, instrument_id: str, currency: str, *points: tuple[str, str], source: str = "yahoo"
+) -> None:
     """Store daily prices ``(iso date, price)`` as if a source had published them."""
     async with runtime.sessionmaker() as session, session.begin():
         await store_prices(
