@@ -32,9 +32,11 @@ async def test_a_listed_instrument_is_shared_and_an_own_one_is_private(runtime: 
             "isin": "US0378331005"}  # fmt: skip
     first = (await run(runtime, alice, INSTRUMENT_CREATE, input=spec))["instrumentCreate"]
     again = (await run(runtime, bob, INSTRUMENT_CREATE, input=spec))["instrumentCreate"]
-    assert first["created"] is True and again["created"] is False
+    assert first["created"] is True
+    assert again["created"] is False
     assert first["instrument"] == again["instrument"]
-    assert first["instrument"]["symbol"] == "AAPL" and first["instrument"]["userDefined"] is False
+    assert first["instrument"]["symbol"] == "AAPL"
+    assert first["instrument"]["userDefined"] is False
 
     house = await new_instrument(runtime, alice, "HOUSE", asset_class="REAL_ESTATE", own=True)
     seen = await run(runtime, bob, "query($id: ID!) { instrument(id: $id) { id } }", id=house)

@@ -212,10 +212,13 @@ async def test_allocation_against_targets_and_rebalancing(runtime: Runtime) -> N
         id=portfolio,
     )
     slices = {s["key"]: s for s in data["portfolio"]["allocation"]}
-    assert slices["equity"]["value"]["amount"] == "600.00" and slices["equity"]["weight"] == pytest.approx(0.6)
+    assert slices["equity"]["value"]["amount"] == "600.00"
+    assert slices["equity"]["weight"] == pytest.approx(0.6)
     assert slices["equity"]["drift"] == pytest.approx(-0.1)
-    assert slices["bond"]["weight"] == pytest.approx(0.2) and slices["bond"]["target"] == pytest.approx(0.3)
-    assert slices["cash"]["value"]["amount"] == "200.00" and slices["cash"]["target"] is None
+    assert slices["bond"]["weight"] == pytest.approx(0.2)
+    assert slices["bond"]["target"] == pytest.approx(0.3)
+    assert slices["cash"]["value"]["amount"] == "200.00"
+    assert slices["cash"]["target"] is None
 
     await run(runtime, viewer, set_targets, input={"portfolioId": portfolio, "dimension": "INSTRUMENT",
               "targets": [{"key": eq, "weight": "0.5"}, {"key": bnd, "weight": "0.4"}]})  # fmt: skip
