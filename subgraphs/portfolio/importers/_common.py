@@ -44,9 +44,11 @@ def exact(value: Decimal, what: str) -> Decimal:
 
 
 def rounded(value: Decimal) -> Decimal:
-    """``value`` rounded half-even to ten decimals: for figures the importer derives by division (an inverted
-    exchange rate), the one place an import rounds."""
-    return exact(value.quantize(QUANTITY_PLACES, rounding=ROUND_HALF_EVEN).normalize(), "a derived figure")
+    """``value`` rounded half-even to ten decimals, trailing zeros dropped: for figures the importer derives (an
+    inverted exchange rate, a fee converted at the row's rate), the one place an import rounds."""
+    value = value.quantize(QUANTITY_PLACES, rounding=ROUND_HALF_EVEN).normalize()
+    exponent = value.as_tuple().exponent
+    return value.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else value
 
 
 def plain(value: Decimal) -> str:

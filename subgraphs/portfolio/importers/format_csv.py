@@ -559,7 +559,9 @@ def _read_table(data: bytes, mapping: CsvInvestmentMapping | None) -> _Table:
             found = all(c.strip().casefold() in present for c in required)
         else:
             known, investment = _header_score(cells)
-            found = known >= 2 and investment >= 1
+            found = (known >= 2 and investment >= 1) or any(
+                p.signature is not None and p.signature(cells) for p in PRESETS.values()
+            )
         if found:
             return _Table(encoding=encoding, delimiter=delimiter, header=records[index], records=records[index + 1 :])
     if mapping is not None and not named:
@@ -967,16 +969,18 @@ class _Reader:
 
     # --- one row --------------------------------------------------------------------------------------------------
 
-    def _kind(self, cells: _Cells, quantity: Decimal | None) -> str | None:
-        if "kind" in self.columns:
-            word = cells.text("kind")
-            if not word:
-                cells.problem("the action is empty", "kind")
-                return None
-            target = _lookup_action(word, self.extra_actions)
-            if target is None:
-                cells.problem(f"unknown action {word!r}; map it to a kind or leave the row out", "kind")
-            return target
+    def _action(self, cells: _Cells) -> str | None:
+        word = cells.text("kind")
+        if not word:
+            cells.problem("the action is empty", "kind")
+            return None
+        target = _lookup_action(word, self.extra_actions)
+        if target is None:
+            cells.problem(f"unknown action {word!r}; map it to a kind or leave the row out", "kind")
+        return target
+
+    @staticmethod
+    def _kind_from_sign(cells: _Cells, quantity: Decimal | None) -> str | None:
         if quantity is None:
             cells.problem("the quantity is empty: purchases and sales are told apart by its sign", "quantity")
             return None
@@ -987,21 +991,21 @@ class _Reader:
 
     def _row(self, cells: _Cells) -> _Pending | None:
         record = cells.record
-        quantity_cell = cells.number("quantity")
-        target = self._kind(cells, quantity_cell[0] if quantity_cell else None)
-        day = self._day(cells)
+        target = self._action(cells) if "kind" in self.columns else None
         if target == IGNORE:
-            if not cells.problems:
-                word = cells.text("kind")
-                self.warnings.append(
-                    Issue(
-                        message=f"{word!r} rows are left out (mapped to ignore)",
-                        line=record.line,
-                        record=cells.index,
-                        code=WarningCode.ENTRY_SKIPPED,
-                    )
+            self.warnings.append(
+                Issue(
+                    message=f"{cells.text('kind')!r} rows are left out (mapped to ignore)",
+                    line=record.line,
+                    record=cells.index,
+                    code=WarningCode.ENTRY_SKIPPED,
                 )
+            )
             return None
+        quantity_cell = cells.number("quantity")
+        if "kind" not in self.columns:
+            target = self._kind_from_sign(cells, quantity_cell[0] if quantity_cell else None)
+        day = self._day(cells)
         if target is None or day is None:
             return None
         kind = Kind(target)

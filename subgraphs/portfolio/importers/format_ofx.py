@@ -194,6 +194,7 @@ def _choose_statements(root: Node, options: ParseOptions) -> tuple[list[Node], l
         selected = accounts[chosen[0]]
     else:
         selected = statements
+    warnings.extend(_failed_requests(root))  # another request of the file failed: say so, read the rest
     if banks:
         warnings.append(
             Issue(
@@ -562,7 +563,7 @@ class _Reader:
                     break
                 at = f" at {rate}" if rate is not None else ""
                 return _Money(currency=self.cash_currency, note=f"converted from {currency}{at}")
-            return _Money(currency=currency, fx_rate=rate)
+            return _Money(currency=currency, fx_rate=rate if self.cash_currency else None)
         if self.cash_currency is None:
             row.problem("the statement names no currency (CURDEF); choose the account's currency", holder, "CURDEF")
             return None
@@ -580,12 +581,13 @@ class _Reader:
             return
         candidates = [expected] if not accrued else [expected, expected + accrued, expected - accrued]
         tolerance = minor_unit(currency)
-        if all(abs(total - candidate) > tolerance for candidate in candidates):
+        # compared without signs: some brokers write a purchase's TOTAL positive, which changes nothing here
+        if all(abs(abs(total) - abs(candidate)) > tolerance for candidate in candidates):
             self.warnings.append(
                 Issue(
                     message=(
                         f"TOTAL {plain(total)} differs from units * price ± fees and taxes ({plain(expected)}) by"
-                        f" {plain(abs(total - expected))} {currency}"
+                        f" {plain(abs(abs(total) - abs(expected)))} {currency}"
                     ),
                     line=row.node.line,
                     record=row.record,
