@@ -107,6 +107,16 @@ class Settings(BaseSettings):
     only when no source has a fresher one (96 hours spans a long weekend of closed markets)."""
     PRICE_CACHE_SECONDS: int = Field(default=3600, ge=0)
     """How long a fetched latest price is reused before the sources are asked again."""
+    PORTFOLIO_NEWS_FEEDS: str = "https://feeds.finance.yahoo.com/rss/2.0/headline?s={yahoo}&region=US&lang=en-US"
+    """News feeds the worker reads for the listed instruments anyone holds, traded or benchmarks against: URL
+    templates, comma-separated. One with ``{symbol}``, ``{isin}`` or ``{yahoo}`` (the Yahoo Finance code) is read
+    once per instrument; one without is a general feed whose stories are linked to the instruments they mention
+    (see ``subgraphs/portfolio/news/feeds.py``). A household's own instruments are never sent. Empty → no news."""
+    PORTFOLIO_NEWS_AUTO_FETCH: bool | None = None
+    """Whether the worker fetches news on its own (every hour at twenty past). Unset → on, except with
+    ``FINCLOUD_ENV=test``, so a test stack never reaches the internet."""
+    PORTFOLIO_NEWS_HTTP_TIMEOUT_SECONDS: float = Field(default=20.0, gt=0)
+    """How long one feed may take to connect, or between two reads of its answer."""
     PUBLIC_URL: str | None = None
     """The address users open: the router, or the reverse proxy in front of it (``https://fincloud.example``).
     Download links served by FinCloud (local object store) point there. Unset → ``http://HOST:ROUTER_PORT``."""
@@ -151,6 +161,12 @@ class Settings(BaseSettings):
     @property
     def fx_auto_fetch(self) -> bool:
         return self.FX_AUTO_FETCH if self.FX_AUTO_FETCH is not None else self.ENV != "test"
+
+    @property
+    def news_auto_fetch(self) -> bool:
+        if self.PORTFOLIO_NEWS_AUTO_FETCH is not None:
+            return self.PORTFOLIO_NEWS_AUTO_FETCH
+        return self.ENV != "test"
 
     def port_of(self, name: str) -> int:
         """The port of ``router`` or a subgraph."""

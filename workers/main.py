@@ -16,11 +16,13 @@ from fincloud.constants import ARQ_QUEUE
 from fincloud.db import create_engine, make_sessionmaker
 from fincloud.jobs import deserialize_job, serialize_job
 from fincloud.storage import store_from_settings
+from subgraphs.portfolio.news.feeds import parse_feed_config
 from workers.budgets import budget_on_transaction_event, budget_receipts_prune
 from workers.dispatch import inbox_on_transaction_created
 from workers.files import files_export, files_sweep
 from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.imports import import_commit
+from workers.news import news_cron, news_fetch
 from workers.outbox import make_relay, outbox_sweep
 from workers.purge import purge_household
 from workers.recurring import recurring_cron, recurring_materialize
@@ -33,6 +35,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings = get_settings()
     if not settings.DATABASE_URL:
         raise RuntimeError("FINCLOUD_DATABASE_URL must be set")
+    parse_feed_config(settings.PORTFOLIO_NEWS_FEEDS)  # a misconfigured news feed is refused at start-up
     ctx["engine"] = create_engine(settings.DATABASE_URL, pool_size=5, application_name="fincloud-worker")
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
     ctx["settings"] = settings
@@ -71,6 +74,7 @@ class WorkerSettings:
         recurring_materialize,
         files_export,
         import_commit,
+        news_fetch,
     ]
     cron_jobs = [
         cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),
@@ -81,6 +85,8 @@ class WorkerSettings:
         cron(budget_receipts_prune, hour={3}, minute={15}, unique=True, timeout=300),
         # Expired exports and objects of deleted rows (and purged households) leave object storage.
         cron(files_sweep, second={5}, run_at_startup=True, unique=True, timeout=600),
+        # News at twenty past every hour; unchanged feeds answer 304.
+        cron(news_cron, minute={20}, run_at_startup=False, unique=True, timeout=600),
     ]
     on_startup = startup
     on_shutdown = shutdown

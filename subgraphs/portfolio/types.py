@@ -21,6 +21,7 @@ from subgraphs.portfolio.models import Instrument as InstrumentRow
 from subgraphs.portfolio.models import Portfolio as PortfolioRow
 from subgraphs.portfolio.models import Price as PriceRow
 from subgraphs.portfolio.models import SourceStatus as SourceStatusRow
+from subgraphs.portfolio.news.graphql import NewsItem, instrument_news, portfolio_news
 
 
 @strawberry.federation.type(keys=["id"], description="A budget account, as seen by the portfolio subgraph.")
@@ -152,6 +153,11 @@ class Portfolio:
     async def dividends(self, info: strawberry.Info[Context, None]) -> figures.Dividends:
         return await figures.dividends(info, self.row)
 
+    news: Connection[NewsItem] = strawberry.field(
+        resolver=portfolio_news,
+        description="News about the instruments the portfolio holds or has traded, and its benchmark, newest first.",
+    )
+
     @strawberry.field(description="Investment transactions, newest first.")
     async def activities(
         self,
@@ -264,6 +270,10 @@ class Instrument:
             .order_by(PriceRow.date)
         )
         return [Price.from_row(row) for row in rows]
+
+    news: Connection[NewsItem] = strawberry.field(
+        resolver=instrument_news, description="News about this instrument, newest first (listed instruments only)."
+    )
 
     @strawberry.field(description="The newest price known, or null if none yet.")
     async def latest_price(self, info: strawberry.Info[Context, None]) -> Price | None:

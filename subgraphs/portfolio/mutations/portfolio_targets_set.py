@@ -39,7 +39,7 @@ class Target:
 
 @strawberry.type(description="The outcome of `portfolioTargetsSet`.")
 class PortfolioTargetsSetPayload:
-    targets: list[Target] = strawberry.field(default_factory=list, description="The targets now in force.")
+    targets: list[Target] | None = strawberry.field(default=None, description="The targets now in force.")
     errors: list[UserError] = strawberry.field(default_factory=list, description="Empty on success.")
 
 
