@@ -472,6 +472,12 @@ class RebalancePlan:
     trades: list[RebalanceTrade] = strawberry.field(description="The trades, by instrument.")
     cash_before: MoneyType = strawberry.field(description="Cash available: cash held plus new cash, in base.")
     cash_left: MoneyType = strawberry.field(description="Cash left after the trades (never negative).")
+    targets_set: bool = strawberry.field(
+        description="False when the portfolio has no instrument targets yet (set them with portfolioTargetsSet)."
+    )
+    unpriced: list[strawberry.ID] = strawberry.field(
+        description="Targeted instruments left out for want of a price to trade at."
+    )
 
 
 async def rebalancing(
@@ -481,9 +487,8 @@ async def rebalancing(
     _, valued = inputs.value(inputs.today)
     async with info.context.runtime.sessionmaker() as session:
         targets = await targets_of(session=session, portfolio_id=portfolio.id, dimension="instrument")
-    if not targets:
-        raise UserInputError("set target weights by instrument first (portfolioTargetsSet)", field="targets")
     positions = []
+    unpriced: list[strawberry.ID] = []
     for key, target in targets.items():
         held = valued.holdings.get(key)
         row = inputs.instruments.get(key)
@@ -493,7 +498,8 @@ async def rebalancing(
             quote = inputs.prices(key, inputs.today)
             rate = inputs.fx(quote[1], portfolio.base_currency, inputs.today) if quote else None
             if quote is None or rate is None:
-                raise UserInputError(f"instrument {key} has no price to trade at", field="targets")
+                unpriced.append(strawberry.ID(key))
+                continue
             price, quantity = quote[0] * rate, Decimal(0)
         fractional = options.fractional or (row is not None and row.asset_class == "crypto")
         positions.append(Position(key=key, price=price, quantity=quantity, target=target, fractional=fractional))
@@ -518,4 +524,6 @@ async def rebalancing(
         ],
         cash_before=money(plan.cash_before, base),
         cash_left=money(plan.cash_left, base),
+        targets_set=bool(targets),
+        unpriced=unpriced,
     )

@@ -228,6 +228,12 @@ class Victim:
     """A statement Alice uploaded (dry run done, not committed)."""
     profile_id: str = ""
     """A CSV mapping profile of Alice's account."""
+    instrument_id: str = ""
+    """An instrument of Alice's household's own (unlisted: seen only by her household)."""
+    activity_id: str = ""
+    """A purchase of that instrument in her portfolio."""
+    alert_id: str = ""
+    """A price alert on that instrument."""
     cursors: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()
 
@@ -253,6 +259,9 @@ class Victim:
             self.attachment_id,
             self.import_id,
             self.profile_id,
+            self.instrument_id,
+            self.activity_id,
+            self.alert_id,
         )
         return frozenset(v for v in values if v)
 
@@ -282,6 +291,9 @@ class Victim:
             attachment_id=new(),
             import_id=new(),
             profile_id=new(),
+            instrument_id=new(),
+            activity_id=new(),
+            alert_id=new(),
         )
 
 
@@ -339,6 +351,8 @@ class Attack:
 CONNECTION = "edges { cursor node { id } } pageInfo { hasNextPage endCursor }"
 ACCOUNT = "id householdId name balance { amount currency } transactions { edges { node { id payee memo } } }"
 PORTFOLIO = "id householdId name baseCurrency account { id name }"
+INSTRUMENT = "id symbol name userDefined latestPrice { price { amount } }"
+MUTATION_ERRORS = "errors { __typename message }"
 FX_RECORD = "id householdId base quote date rate source isOverride"
 FX_ANSWER = f"__typename ... on FxRate {{ rate source isOverride householdId legs {{ {FX_RECORD} }} }} ... on FxRateMissing {{ message householdId }}"
 BUDGET_MONTH = "householdId month budgeted toBeBudgeted lines { categoryId name budgeted activity available }"
@@ -406,6 +420,125 @@ ATTACKS: dict[str, list[Attack]] = {
             f"query($id: ID!) {{ portfolio(id: $id) {{ {PORTFOLIO} }} }}",
             Refused.NULL,
             lambda v: {"id": v.portfolio_id},
+        ),
+        Attack(
+            "query($id: ID!, $i: ID!) { portfolio(id: $id) { id holdings { quantity instrument { name } }"
+            " performance(instrumentId: $i) { endValue { amount } } } }",
+            Refused.NULL,
+            lambda v: {"id": v.portfolio_id, "i": v.instrument_id},
+        ),
+    ],
+    "Query.instruments": [
+        Attack(f"query {{ instruments {{ edges {{ node {{ {INSTRUMENT} }} }} }} }}", Refused.OWN_ONLY),
+        Attack(f'query {{ instruments(search: "ALICE") {{ edges {{ node {{ {INSTRUMENT} }} }} }} }}', Refused.OWN_ONLY),
+    ],
+    "Query.instrument": [
+        Attack(
+            f"query($id: ID!) {{ instrument(id: $id) {{ {INSTRUMENT} }} }}",
+            Refused.NULL,
+            lambda v: {"id": v.instrument_id},
+        )
+    ],
+    # The health of the shared price sources (names, times, errors): nothing of any household's.
+    "Query.priceSources": [Attack("{ priceSources { source lastError failures } }", Refused.OWN_ONLY)],
+    "Query.alerts": [
+        Attack(
+            "query { alerts { edges { node { id householdId threshold note instrument { id } } } } }", Refused.OWN_ONLY
+        )
+    ],
+    "Mutation.portfolioUpdate": [
+        Attack(
+            f"""mutation($input: PortfolioUpdateInput!) {{
+                 portfolioUpdate(input: $input) {{ portfolio {{ {PORTFOLIO} }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.portfolio_id, "name": "Renamed", "benchmarkId": v.instrument_id}},
+        )
+    ],
+    "Mutation.portfolioTargetsSet": [
+        Attack(
+            f"""mutation($input: PortfolioTargetsSetInput!) {{
+                 portfolioTargetsSet(input: $input) {{ targets {{ key weight }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "portfolioId": v.portfolio_id,
+                    "dimension": "ASSET_CLASS",
+                    "targets": [{"key": "equity", "weight": "1"}],
+                }
+            },
+        )
+    ],
+    "Mutation.instrumentCreate": [
+        Attack(
+            f"""mutation($input: InstrumentCreateInput!) {{
+                 instrumentCreate(input: $input) {{ instrument {{ id }} created {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "householdId": v.household_id,
+                    "symbol": "PLANTED",
+                    "name": "",
+                    "currency": "EUR",
+                    "assetClass": "EQUITY",
+                }
+            },
+        )
+    ],
+    "Mutation.activityCreate": [
+        Attack(
+            f"""mutation($input: ActivityCreateInput!) {{
+                 activityCreate(input: $input) {{ activity {{ id }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "portfolioId": v.portfolio_id,
+                    "instrumentId": v.instrument_id,
+                    "kind": "BUY",
+                    "date": "2026-11-02",
+                    "quantity": "1",
+                    "price": "1",
+                }
+            },
+        )
+    ],
+    "Mutation.activityDelete": [
+        Attack(
+            f"""mutation($input: ActivityDeleteInput!) {{ activityDelete(input: $input) {{ deletedId {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"portfolioId": v.portfolio_id, "id": v.activity_id}},
+        )
+    ],
+    "Mutation.alertCreate": [
+        Attack(
+            f"""mutation($input: AlertCreateInput!) {{ alertCreate(input: $input) {{ alert {{ id }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "householdId": v.household_id,
+                    "kind": "PRICE_ABOVE",
+                    "threshold": "1",
+                    "instrumentId": v.instrument_id,
+                }
+            },
+        ),
+        Attack(
+            f"""mutation($input: AlertCreateInput!) {{ alertCreate(input: $input) {{ alert {{ id }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {
+                    "householdId": v.household_id,
+                    "kind": "DRAWDOWN",
+                    "threshold": "10",
+                    "portfolioId": v.portfolio_id,
+                }
+            },
+        ),
+    ],
+    "Mutation.alertDelete": [
+        Attack(
+            f"""mutation($input: AlertDeleteInput!) {{ alertDelete(input: $input) {{ deletedId {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.alert_id}},
         )
     ],
     "Query.inbox": [
@@ -965,7 +1098,6 @@ ATTACKS: dict[str, list[Attack]] = {
 NOBODY = "00000000-0000-4000-8000-000000000000"
 """An id that names nothing, for the second id of an attack whose first is Alice's."""
 TRANSACTION = "id amount { amount } payee memo notes tags status category { id name } normalizedPayee { id name }"
-MUTATION_ERRORS = "errors { __typename message }"
 
 
 def _mutation(name: str, payload: str) -> str:
@@ -1198,11 +1330,14 @@ ENTITY_ATTACKS: dict[str, EntityAttack] = {
     "budget:Transaction": EntityAttack(lambda v: v.transaction_id),
     "portfolio:Account": EntityAttack(lambda v: v.account_id, stub=frozenset({"__typename", "id"})),
     "portfolio:Portfolio": EntityAttack(lambda v: v.portfolio_id),
+    "portfolio:Instrument": EntityAttack(lambda v: v.instrument_id),
     "notification:Transaction": EntityAttack(lambda v: v.transaction_id, stub=frozenset({"__typename", "id"})),
 }
 
-NESTED_ID_FIELDS: dict[str, str] = {}
-"""Non-root fields that take IDs, with the ATTACKS coordinate whose documents reach them. None yet."""
+NESTED_ID_FIELDS: dict[str, str] = {
+    "Portfolio.performance": "Query.portfolio",
+}
+"""Non-root fields that take IDs, with the ATTACKS coordinate whose documents reach them."""
 
 
 @dataclass(frozen=True)
@@ -1230,6 +1365,17 @@ VIEWER_READS: dict[str, ViewerRead] = {
         sees=lambda v: v.account_id,
     ),
     "Query.inbox": ViewerRead("{ inbox { edges { node { id } } } }", sees=lambda v: v.inbox_item_id),
+    "Query.instruments": ViewerRead(
+        '{ instruments(search: "ALICE") { edges { node { id } } } }', sees=lambda v: v.instrument_id
+    ),
+    "Query.instrument": ViewerRead(
+        "query($id: ID!) { instrument(id: $id) { id } }",
+        lambda v: {"id": v.instrument_id},
+        sees=lambda v: v.instrument_id,
+    ),
+    "Query.alerts": ViewerRead("{ alerts { edges { node { id } } } }", sees=lambda v: v.alert_id),
+    # Every signed-in user reads the same list; a viewer gets it too.
+    "Query.priceSources": ViewerRead("{ priceSources { source } }", sees=lambda v: '"priceSources"'),
     "Query.apiKeys": ViewerRead(
         f"query($h: ID!) {{ apiKeys(householdId: $h) {{ {CONNECTION} }} }}", lambda v: {"h": v.household_id}
     ),
@@ -1348,6 +1494,18 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
         ),
     ],
     "Mutation.transactionCreate": ATTACKS["Mutation.transactionCreate"],
+    **{
+        coordinate: ATTACKS[coordinate]
+        for coordinate in (
+            "Mutation.portfolioUpdate",
+            "Mutation.portfolioTargetsSet",
+            "Mutation.instrumentCreate",
+            "Mutation.activityCreate",
+            "Mutation.activityDelete",
+            "Mutation.alertCreate",
+            "Mutation.alertDelete",
+        )
+    },
     **{
         coordinate: ATTACKS[coordinate]
         for coordinate in (
@@ -1973,6 +2131,37 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         portfolio_id = await create(
             alice, "portfolioCreate", "portfolio", name=secret("Aliceport"), baseCurrency="EUR", accountId=account_id
         )
+        instrument_id = await create(
+            alice,
+            "instrumentCreate",
+            "instrument",
+            householdId=household_id,
+            symbol=f"ALICE{marker}",
+            name=secret("Alicehouse"),
+            currency="EUR",
+            assetClass="REAL_ESTATE",
+        )
+        activity_id = await create(
+            alice,
+            "activityCreate",
+            "activity",
+            portfolioId=portfolio_id,
+            instrumentId=instrument_id,
+            kind="BUY",
+            date="2026-11-02",
+            quantity="1",
+            price="345678.91",
+        )
+        alert_id = await create(
+            alice,
+            "alertCreate",
+            "alert",
+            householdId=household_id,
+            instrumentId=instrument_id,
+            kind="PRICE_ABOVE",
+            threshold="456789.12",
+            note=secret("Alicealert"),
+        )
         category_group_id = await create(
             alice, "categoryGroupCreate", "group", name=secret("Alicegroup"), kind="EXPENSE"
         )
@@ -2110,6 +2299,9 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             rule_id=rule["ruleCreate"]["rule"]["id"],
             import_id=import_id,
             profile_id=profile["importMappingProfileSave"]["profile"]["id"],
+            instrument_id=instrument_id,
+            activity_id=activity_id,
+            alert_id=alert_id,
             secrets=frozenset(
                 {
                     marker,
@@ -2124,6 +2316,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
                     fx_override["fxRateOverrideSet"]["override"]["id"],
                     ALICE_BUDGET,
                     "88.81",
+                    "345678.91",
+                    "456789.12",
                 }
             ),
         )

@@ -256,3 +256,15 @@ async def test_valuation_of_a_past_date_ignores_later_activity(runtime: Runtime)
         "total": {"amount": "520.00"}, "securities": {"amount": "220.00"}, "cashTotal": {"amount": "300.00"},
         "complete": True, "missingPrices": [],
     }  # fmt: skip
+
+
+async def test_rebalancing_without_targets_suggests_nothing(runtime: Runtime) -> None:
+    viewer = make_viewer()
+    portfolio = await new_portfolio(runtime, viewer)
+    data = await run(
+        runtime,
+        viewer,
+        "query($id: ID!) { portfolio(id: $id) { rebalancing { trades { instrumentId } targetsSet unpriced } } }",
+        id=portfolio,
+    )
+    assert data["portfolio"]["rebalancing"] == {"trades": [], "targetsSet": False, "unpriced": []}
