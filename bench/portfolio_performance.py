@@ -34,7 +34,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.budget_reports import start_with_retries  # noqa: E402
+from bench.budget_reports import household_of, start_with_retries  # noqa: E402
 from bench.run import SERVICE_TOKEN, machine, ports  # noqa: E402
 from fincloud.config import Settings  # noqa: E402
 from fincloud.devserver import Stack  # noqa: E402
@@ -267,10 +267,9 @@ def main() -> int:
         router = f"http://127.0.0.1:{port_map['router']}/graphql"
         with httpx.Client(timeout=60) as client:
             answer = client.post(router, json={"query": REGISTER, "variables": {"input": {
-                "email": f"bench-{time.time_ns()}@example.com", "password": PASSWORD, "name": "Bench",
-                "householdName": "Bench"}}}).json()  # fmt: skip
+                "email": f"bench-{time.time_ns()}@example.com", "password": PASSWORD, "name": "Bench"}}}).json()  # fmt: skip
             token = answer["data"]["register"]["token"]
-            household = answer["data"]["register"]["user"]["households"][0]["id"]
+            household = household_of(token)
             auth = {"authorization": f"Bearer {token}"}
 
             def run(query: str, **variables: Any) -> Any:

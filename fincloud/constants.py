@@ -61,6 +61,10 @@ TOPIC_PORTFOLIO_ALERT = "portfolio.portfolio_alert_triggered"
 """A portfolio fell more than X % from its high, or moved more than Y % in a day; once per crossing."""
 TOPIC_PRICES_UPDATED = "portfolio.prices_updated"
 """New prices were stored (payload: instrument ids and their latest price); drives the live price subscription."""
+PRICE_CACHE_PREFIX = "fincloud:prices:"
+"""Redis keys of the price worker: ``fincloud:prices:latest:<instrument id>`` holds a quote fetched from a source,
+reused for ``FINCLOUD_PRICE_CACHE_SECONDS`` instead of asking again; ``fincloud:prices:backfill:<instrument id>`` an
+instrument whose history could not be fetched yet (retried by the next runs)."""
 TOPIC_EMAIL_REQUESTED = "identity.email_requested"
 TOPIC_HOUSEHOLD_DELETED = "identity.household_deleted"
 

@@ -24,6 +24,7 @@ from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.imports import import_commit
 from workers.news import news_cron, news_fetch
 from workers.outbox import make_relay, outbox_sweep
+from workers.prices import prices_cron, prices_update
 from workers.purge import purge_household
 from workers.recurring import recurring_cron, recurring_materialize
 from workers.replicas import portfolio_on_account_changed
@@ -75,6 +76,7 @@ class WorkerSettings:
         files_export,
         import_commit,
         news_fetch,
+        prices_update,
     ]
     cron_jobs = [
         cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),
@@ -87,6 +89,8 @@ class WorkerSettings:
         cron(files_sweep, second={5}, run_at_startup=True, unique=True, timeout=600),
         # News at twenty past every hour; unchanged feeds answer 304.
         cron(news_cron, minute={20}, run_at_startup=False, unique=True, timeout=600),
+        # Prices at the top of every hour (and at start-up); a quote fetched within the hour is reused from Redis.
+        cron(prices_cron, minute={0}, run_at_startup=True, unique=True, timeout=1800),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -15,7 +15,7 @@ from subgraphs.portfolio.schema import schema
 
 @contextlib.asynccontextmanager
 async def lifespan(settings: Settings) -> AsyncIterator[Runtime]:
-    async with Runtime.open(name="portfolio", settings=settings) as runtime:
+    async with Runtime.open(name="portfolio", settings=settings, broadcast=True) as runtime:
         yield runtime
 
 

@@ -83,6 +83,7 @@ __all__ = [
     "Book",
     "CostMethod",
     "Dividends",
+    "FilledSeries",
     "FxLookup",
     "Holding",
     "HoldingValue",
@@ -343,6 +344,10 @@ class _Filled:
         return out
 
 
+FilledSeries = _Filled
+"""One key's daily values, forward filled: build it once and hand it to ``PriceTable`` as many times as needed."""
+
+
 class PriceTable:
     """Prices by instrument, forward filled from lists of ``(date, price)``: a ``PriceLookup`` (call it) that
     ``daily`` also reads by slices. Each instrument is quoted in one currency.
@@ -350,8 +355,11 @@ class PriceTable:
     ``PriceTable({"ACME": ("EUR", [(dt.date(2026, 1, 5), Decimal("101.5")), ...])})``. A price holds until the
     next one, and the last one for ever; before the first there is none."""
 
-    def __init__(self, series: Mapping[str, tuple[str, Iterable[tuple[dt.date, Decimal]]]]) -> None:
-        self._series = {key: (currency, _Filled(points)) for key, (currency, points) in series.items()}
+    def __init__(self, series: Mapping[str, tuple[str, Iterable[tuple[dt.date, Decimal]] | FilledSeries]]) -> None:
+        self._series = {
+            key: (currency, points if isinstance(points, _Filled) else _Filled(points))
+            for key, (currency, points) in series.items()
+        }
 
     def __call__(self, instrument: str, date: dt.date) -> tuple[Decimal, str] | None:
         found = self._series.get(instrument)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from aiodataloader import DataLoader
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from subgraphs.portfolio.models import Instrument, Portfolio, Price
@@ -37,7 +38,7 @@ class Loaders:
             rows = await session.scalars(
                 select(Price)
                 .where(Price.instrument_id.in_(keys))
-                .distinct(Price.instrument_id)
+                .ext(distinct_on(Price.instrument_id))
                 .order_by(Price.instrument_id, Price.date.desc())
             )
             by_id = {row.instrument_id: row for row in rows}

@@ -307,3 +307,14 @@ class NewsKey(Base):
     news_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("news_items.id", ondelete="CASCADE"))
 
     __table_args__ = (Index("ix_news_keys_news_id", "news_id"),)
+
+
+class PriceVersion(Base):
+    """A number that changes whenever an instrument's stored prices change (kept by statement triggers on
+    ``prices``, drawn from a sequence so a rolled-back change never hands its number to a later one): what lets each
+    process keep price histories in memory and reload only the instruments whose prices moved."""
+
+    __tablename__ = "price_versions"
+
+    instrument_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("instruments.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger)

@@ -12,9 +12,13 @@ from subgraphs.portfolio.mutations.alert_create import alert_create
 from subgraphs.portfolio.mutations.alert_delete import alert_delete
 from subgraphs.portfolio.mutations.instrument_create import instrument_create
 from subgraphs.portfolio.mutations.portfolio_create import portfolio_create
+from subgraphs.portfolio.mutations.portfolio_import import portfolio_import
 from subgraphs.portfolio.mutations.portfolio_targets_set import portfolio_targets_set
 from subgraphs.portfolio.mutations.portfolio_update import portfolio_update
+from subgraphs.portfolio.mutations.price_history_upload import PriceRowError, price_history_upload
+from subgraphs.portfolio.mutations.price_set import price_set
 from subgraphs.portfolio.queries import Query
+from subgraphs.portfolio.subscriptions import Subscription
 from subgraphs.portfolio.types import Account, Instrument, Portfolio
 
 _AUTH: list[type[BasePermission]] = [IsAuthenticated]
@@ -28,6 +32,13 @@ class Mutation:
     portfolio_update = strawberry.mutation(
         resolver=portfolio_update,
         description="Rename a portfolio, change its cost method or its benchmark.",
+        permission_classes=_AUTH,
+    )
+    portfolio_import = strawberry.mutation(
+        resolver=portfolio_import,
+        description="Import a broker's statement (OFX/QFX, or a CSV export) into a portfolio: its securities become"
+        " instruments (existing ones reused by ISIN, CUSIP or symbol) and its transactions activities. All or"
+        " nothing; importing the same file again adds nothing; `dryRun` reports without writing.",
         permission_classes=_AUTH,
     )
     portfolio_targets_set = strawberry.mutation(
@@ -56,6 +67,23 @@ class Mutation:
         resolver=alert_create, description="Set up a price or portfolio alert.", permission_classes=_AUTH
     )
     alert_delete = strawberry.mutation(resolver=alert_delete, description="Remove an alert.", permission_classes=_AUTH)
+    price_set = strawberry.mutation(
+        resolver=price_set,
+        description="Enter the price of one of the household's own instruments on a day, by hand (source `manual`);"
+        " no fetched price ever replaces it. A listed instrument is refused: the price sources price it for everyone.",
+        permission_classes=_AUTH,
+    )
+    price_history_upload = strawberry.mutation(
+        resolver=price_history_upload,
+        description="Upload a price history (CSV) for one of the household's own instruments (source `upload`):"
+        " every line is stored, or, if any line is at fault, none, and the faults are listed with their lines.",
+        permission_classes=_AUTH,
+    )
 
 
-schema = create_schema(query=Query, mutation=Mutation, types=[Account, Instrument, Portfolio])
+schema = create_schema(
+    query=Query,
+    mutation=Mutation,
+    subscription=Subscription,
+    types=[Account, Instrument, Portfolio, PriceRowError],
+)

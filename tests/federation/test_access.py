@@ -534,6 +534,39 @@ ATTACKS: dict[str, list[Attack]] = {
             },
         ),
     ],
+    "Mutation.portfolioImport": [
+        Attack(
+            # The file itself cannot travel in JSON; the portfolio is refused before any file is read.
+            f"""mutation($input: PortfolioImportInput!) {{
+                 portfolioImport(input: $input) {{ newCount {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"portfolioId": v.portfolio_id, "file": "statement.ofx"}},
+        )
+    ],
+    "Mutation.priceSet": [
+        Attack(
+            f"""mutation($input: PriceSetInput!) {{ priceSet(input: $input) {{ price {{ date }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"instrumentId": v.instrument_id, "date": "2026-11-27", "price": "1"}},
+        )
+    ],
+    "Mutation.priceHistoryUpload": [
+        Attack(
+            # The file itself cannot travel in JSON; the instrument is refused before any file is read.
+            f"""mutation($input: PriceHistoryUploadInput!) {{
+                 priceHistoryUpload(input: $input) {{ stored {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"instrumentId": v.instrument_id, "file": "prices.csv"}},
+        )
+    ],
+    "Subscription.pricesUpdated": [
+        Attack(
+            "subscription($ids: [ID!]) { pricesUpdated(instrumentIds: $ids) { instrumentId price { amount } } }",
+            Refused.NO_EVENT,
+            lambda v: {"ids": [v.instrument_id]},
+        ),
+        Attack("subscription { pricesUpdated { instrumentId price { amount } } }", Refused.NO_EVENT),
+    ],
     "Mutation.alertDelete": [
         Attack(
             f"""mutation($input: AlertDeleteInput!) {{ alertDelete(input: $input) {{ deletedId {MUTATION_ERRORS} }} }}""",
@@ -1420,6 +1453,11 @@ VIEWER_READS: dict[str, ViewerRead] = {
         lambda v: {"h": v.household_id},
         sees=lambda v: v.recurring_id,
     ),
+    "Subscription.pricesUpdated": ViewerRead(
+        "subscription($ids: [ID!]) { pricesUpdated(instrumentIds: $ids) { instrumentId } }",
+        lambda v: {"ids": [v.instrument_id]},
+        sees=lambda v: v.instrument_id,
+    ),
     "Subscription.budgetChanged": ViewerRead(
         "subscription($h: ID!) { budgetChanged(householdId: $h) { householdId } }",
         lambda v: {"h": v.household_id},
@@ -1504,6 +1542,9 @@ VIEWER_WRITES: dict[str, list[Attack]] = {
             "Mutation.activityDelete",
             "Mutation.alertCreate",
             "Mutation.alertDelete",
+            "Mutation.portfolioImport",
+            "Mutation.priceSet",
+            "Mutation.priceHistoryUpload",
         )
     },
     **{
@@ -2878,6 +2919,46 @@ async def test_subscriptions_never_deliver_another_households_events(scene: Scen
     for leak in (payee, secret, scene.victim.household_id, scene.victim.account_id):
         assert leak not in heard, f"Mallory heard Alice's {leak}: {heard[:2000]}"
     assert_no_leak(heard, scene.victim)
+    assert not [m for m in eavesdropper.log if m.get("id") == "attack0" and m["type"] == "next"], heard[:2000]
+    await scene.ledger.settle()
+
+
+async def test_price_subscriptions_never_deliver_another_households_prices(scene: Scene) -> None:
+    """Mallory names Alice's own instrument, or none, and hears only her own: Alice's price never reaches her."""
+    mallory = scene.mallory
+    own = await create(
+        mallory.client, "instrumentCreate", "instrument", householdId=mallory.household_id, symbol="MALLORYS",
+        name="Mallory's", currency="EUR", assetClass="REAL_ESTATE",
+    )  # fmt: skip
+    price_set = """mutation($input: PriceSetInput!) { priceSet(input: $input) { price { date } errors { message } } }"""
+
+    async def set_price(client: Client, instrument: str, price: str) -> None:
+        answer = await client.run(price_set, input={"instrumentId": instrument, "date": "2026-11-27", "price": price})
+        assert answer["priceSet"]["errors"] == [], answer
+
+    attacks = ATTACKS["Subscription.pricesUpdated"]
+    alice_socket = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {scene.alice.token}"})
+    eavesdropper = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {mallory.client.token}"})
+    try:
+        await alice_socket.subscribe("alice", attacks[1].document)
+        for index, attack in enumerate(attacks):
+            await eavesdropper.subscribe(f"attack{index}", attack.document, attack.variables(scene.victim))
+        await eavesdropper.subscribe("probe", attacks[0].document, {"ids": [own]})
+        probes = iter(range(1, 1000))
+        await until_heard(eavesdropper, "probe", lambda: set_price(mallory.client, own, f"{next(probes)}.5"))
+        secret_price = "987654.32"
+        await set_price(scene.alice, scene.victim.instrument_id, secret_price)
+        deadline = time.monotonic() + 10
+        while secret_price not in json.dumps(alice_socket.log) and time.monotonic() < deadline:
+            await alice_socket.drain(0.2)
+        assert secret_price in json.dumps(alice_socket.log), "Alice did not hear her own price"
+        await eavesdropper.drain(1.5)
+    finally:
+        await alice_socket.close()
+        await eavesdropper.close()
+    heard = json.dumps(eavesdropper.log)
+    assert secret_price not in heard, heard[:2000]
+    assert scene.victim.instrument_id not in heard, heard[:2000]
     assert not [m for m in eavesdropper.log if m.get("id") == "attack0" and m["type"] == "next"], heard[:2000]
     await scene.ledger.settle()
 

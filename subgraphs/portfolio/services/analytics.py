@@ -41,9 +41,9 @@ from subgraphs.portfolio.performance import (
     time_weighted_return,
     xirr,
 )
-from subgraphs.portfolio.services.activities import cost_method, load_activities, to_activity
+from subgraphs.portfolio.services.activities import cost_method, read_activities
 from subgraphs.portfolio.services.instruments import find_instruments
-from subgraphs.portfolio.services.prices import fx_rates, price_history
+from subgraphs.portfolio.services.prices import fx_rates, price_series
 
 __all__ = [
     "Inputs",
@@ -170,24 +170,23 @@ async def load_inputs(
 ) -> Inputs:
     """The portfolio's activities, the instruments they name (and ``extra`` ones, such as a benchmark), every stored
     price of those up to ``today`` and the exchange rates between their currencies and the base."""
-    rows = await load_activities(session=session, portfolio_id=portfolio.id)
-    activities = [to_activity(row) for row in rows if row.date <= today]
-    ids = {row.instrument_id for row in rows if row.instrument_id is not None} | set(extra)
+    activities = await read_activities(session=session, portfolio_id=portfolio.id, until=today)
+    ids = {uuid.UUID(a.instrument) for a in activities if a.instrument is not None} | set(extra)
     found = await find_instruments(session=session, household_ids=[portfolio.household_id], ids=list(ids))
     instruments = {str(k): v for k, v in found.items()}
-    history = await price_history(session=session, instrument_ids=list(found), until=today)
-    points = {str(k): v for k, v in history.items() if v}
+    history = await price_series(session=session, instrument_ids=list(found), until=today)
+    points = {str(k): v for k, v in history.items() if v.points}
     currencies = {i.currency for i in found.values()} | {a.currency for a in activities} | {portfolio.base_currency}
     stored = await fx_rates(session=session, currencies=currencies, until=today)
     return Inputs(
         portfolio=portfolio,
         activities=activities,
         instruments=instruments,
-        prices=PriceTable({k: (instruments[k].currency, v) for k, v in points.items()}),
+        prices=PriceTable({k: (instruments[k].currency, v.filled()) for k, v in points.items()}),
         fx=RateTable(_crossed(stored, portfolio.base_currency, currencies)),
         today=today,
         first_date=min((a.date for a in activities), default=None),
-        price_points=points,
+        price_points={k: v.points for k, v in points.items()},
     )
 
 

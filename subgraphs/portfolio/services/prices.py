@@ -10,24 +10,30 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import and_, func, null, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import aggregate_order_by, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.db import utcnow
-from subgraphs.portfolio.models import Activity, Alert, FxRate, Instrument, Portfolio, Price
+from subgraphs.portfolio.holdings import FilledSeries
+from subgraphs.portfolio.models import Activity, Alert, FxRate, Instrument, Portfolio, Price, PriceVersion
 
 __all__ = [
     "MANUAL",
     "UPLOAD",
+    "PriceHistory",
     "StoredQuote",
     "fx_rates",
     "instruments_to_price",
     "price_history",
+    "price_series",
+    "series_cache",
     "store_fx",
     "store_prices",
 ]
@@ -132,6 +138,95 @@ async def price_history(
     result: dict[uuid.UUID, list[tuple[dt.date, Decimal]]] = {i: [] for i in instrument_ids}
     for instrument_id, date, price in await session.execute(query.order_by(Price.instrument_id, Price.date)):
         result[instrument_id].append((date, price))
+    return result
+
+
+class PriceHistory:
+    """An instrument's prices, oldest first, and (built on first use, then kept) the same forward filled."""
+
+    __slots__ = ("_filled", "points")
+
+    def __init__(self, points: list[tuple[dt.date, Decimal]]) -> None:
+        self.points = points
+        self._filled: FilledSeries | None = None
+
+    def filled(self) -> FilledSeries:
+        if self._filled is None:
+            self._filled = FilledSeries(self.points)
+        return self._filled
+
+
+class _SeriesCache:
+    """Each instrument's whole price history, kept in this process under its ``price_versions`` number: a reader
+    checks the numbers (one small query) and reloads only the instruments whose prices changed since. Bounded:
+    the least recently used histories are dropped first."""
+
+    def __init__(self, size: int = 2000) -> None:
+        self.size = size
+        self._entries: OrderedDict[uuid.UUID, tuple[int, PriceHistory]] = OrderedDict()
+
+    def get(self, instrument_id: uuid.UUID, version: int) -> PriceHistory | None:
+        entry = self._entries.get(instrument_id)
+        if entry is None or entry[0] != version:
+            return None
+        self._entries.move_to_end(instrument_id)
+        return entry[1]
+
+    def put(self, instrument_id: uuid.UUID, version: int, history: PriceHistory) -> None:
+        self._entries[instrument_id] = (version, history)
+        self._entries.move_to_end(instrument_id)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+series_cache = _SeriesCache()
+
+
+async def price_series(
+    *, session: AsyncSession, instrument_ids: Sequence[uuid.UUID], until: dt.date
+) -> dict[uuid.UUID, PriceHistory]:
+    """Each instrument's prices up to ``until``, oldest first, from this process's cache where the stored prices
+    have not changed (see ``_SeriesCache``); the rest in one query of one row per instrument."""
+    if not instrument_ids:
+        return {}
+    versions = {
+        instrument_id: version
+        for instrument_id, version in await session.execute(
+            select(PriceVersion.instrument_id, PriceVersion.version).where(
+                PriceVersion.instrument_id.in_(instrument_ids)
+            )
+        )
+    }
+    found: dict[uuid.UUID, PriceHistory] = {}
+    stale = []
+    for instrument_id, version in versions.items():
+        cached = series_cache.get(instrument_id, version)
+        if cached is None:
+            stale.append(instrument_id)
+        else:
+            found[instrument_id] = cached
+    if stale:
+        rows = await session.execute(
+            select(
+                Price.instrument_id,
+                func.array_agg(aggregate_order_by(Price.date, Price.date)),
+                func.array_agg(aggregate_order_by(Price.price, Price.date)),
+            )
+            .where(Price.instrument_id.in_(stale))
+            .group_by(Price.instrument_id)
+        )
+        for instrument_id, dates, amounts in rows:
+            history = PriceHistory(list(zip(dates, amounts, strict=True)))
+            series_cache.put(instrument_id, versions[instrument_id], history)
+            found[instrument_id] = history
+    result: dict[uuid.UUID, PriceHistory] = {}
+    for instrument_id in instrument_ids:
+        history = found.get(instrument_id) or PriceHistory([])
+        cut = bisect_right(history.points, until, key=lambda point: point[0])
+        result[instrument_id] = history if cut == len(history.points) else PriceHistory(history.points[:cut])
     return result
 
 
