@@ -60,6 +60,7 @@ export type AuthResultFragment = { user: { id: string, email: string, name: stri
     | { __typename: 'AuthenticationError', message: string }
     | { __typename: 'ImportFileError', message: string }
     | { __typename: 'NotFoundError', message: string }
+    | { __typename: 'PriceRowError', message: string }
     | { __typename: 'RateLimitedError', message: string }
     | { __typename: 'ValidationError', field: string, message: string }
   > };
@@ -73,6 +74,7 @@ export type LoginMutation = { login: { user: { id: string, email: string, name: 
       | { __typename: 'AuthenticationError', message: string }
       | { __typename: 'ImportFileError', message: string }
       | { __typename: 'NotFoundError', message: string }
+      | { __typename: 'PriceRowError', message: string }
       | { __typename: 'RateLimitedError', message: string }
       | { __typename: 'ValidationError', field: string, message: string }
     > } };
@@ -86,6 +88,7 @@ export type RegisterMutation = { register: { user: { id: string, email: string, 
       | { __typename: 'AuthenticationError', message: string }
       | { __typename: 'ImportFileError', message: string }
       | { __typename: 'NotFoundError', message: string }
+      | { __typename: 'PriceRowError', message: string }
       | { __typename: 'RateLimitedError', message: string }
       | { __typename: 'ValidationError', field: string, message: string }
     > } };
