@@ -1,0 +1,147 @@
+"""A portfolio through the real router and worker: linked to a budget investment account, priced by hand, its
+figures read across subgraphs (``Account.portfolio``), prices heard live, and a price alert written once per
+crossing."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from fincloud.constants import TOPIC_PRICE_ALERT
+from fincloud.db import create_engine, make_sessionmaker
+from subgraphs.portfolio.models import outbox
+from tests.federation.conftest import Client, RunningStack, Subscription
+
+ERRORS = "errors { __typename message }"
+
+
+@pytest.fixture
+async def stack_engine(stack: RunningStack) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(stack.database_url, pool_size=2)
+    yield engine
+    await engine.dispose()
+
+
+async def create(client: Client, field: str, node: str, **input_: Any) -> str:
+    document = f"""mutation($input: {field[0].upper()}{field[1:]}Input!) {{
+        {field}(input: $input) {{ {node} {{ id }} {ERRORS} }} }}"""
+    data = (await client.run(document, input=input_))[field]
+    assert data["errors"] == [], data
+    return str(data[node]["id"])
+
+
+async def set_price(client: Client, instrument: str, date: str, price: str) -> None:
+    data = await client.run(
+        f"mutation($input: PriceSetInput!) {{ priceSet(input: $input) {{ price {{ date }} {ERRORS} }} }}",
+        input={"instrumentId": instrument, "date": date, "price": price},
+    )
+    assert data["priceSet"]["errors"] == [], data
+
+
+async def alert_events(engine: AsyncEngine) -> int:
+    async with make_sessionmaker(engine)() as session:
+        return int(
+            await session.scalar(select(func.count()).select_from(outbox).where(outbox.c.topic == TOPIC_PRICE_ALERT))
+            or 0
+        )
+
+
+async def test_a_portfolio_across_the_router(stack: RunningStack, client: Client, stack_engine: AsyncEngine) -> None:
+    await client.register("Investor")
+    household = (await client.run("{ me { households { id } } }"))["me"]["households"][0]["id"]
+    account = await create(client, "accountCreate", "account", name="Broker", type="INVESTMENT", currency="EUR")
+    portfolio = await create(
+        client, "portfolioCreate", "portfolio", name="Long term", baseCurrency="EUR", accountId=account
+    )
+    house = await create(
+        client, "instrumentCreate", "instrument", householdId=household, symbol="FLAT", name="The flat",
+        currency="EUR", assetClass="REAL_ESTATE",
+    )  # fmt: skip
+    await set_price(client, house, "2026-01-05", "100")
+    await set_price(client, house, "2026-06-01", "150")
+    # Ten units bought at 100 (funded from outside), worth 150 each in June: +50 % by every measure.
+    await create(client, "activityCreate", "activity", portfolioId=portfolio, instrumentId=house, kind="BUY",
+                 date="2026-01-05", quantity="10", price="100")  # fmt: skip
+    refused = await client.run(
+        f"mutation($input: ActivityCreateInput!) {{ activityCreate(input: $input) {{ activity {{ id }} {ERRORS} }} }}",
+        input={"portfolioId": portfolio, "instrumentId": house, "kind": "SELL", "date": "2026-02-01",
+               "quantity": "11", "price": "120"},
+    )  # fmt: skip
+    assert refused["activityCreate"]["activity"] is None
+    assert refused["activityCreate"]["errors"][0]["__typename"] == "ValidationError"
+
+    data = await client.run(
+        """query($from: Date!, $to: Date!) { accounts(first: 5) { edges { node { name portfolio {
+             name holdings(asOf: "2026-06-30") { quantity valueBase { amount currency } unrealisedGainBase { amount } }
+             performance(from: $from, to: $to, periods: []) { timeWeighted { value } simpleRoi { value }
+               absoluteGain { amount } }
+             allocation(dimension: ASSET_CLASS, asOf: "2026-06-30") { key weight } } } } } }""",
+        **{"from": "2026-01-05", "to": "2026-06-30"},
+    )
+    [edge] = data["accounts"]["edges"]
+    linked = edge["node"]["portfolio"]
+    assert linked["name"] == "Long term"
+    assert linked["holdings"] == [
+        {"quantity": "10", "valueBase": {"amount": "1500.00", "currency": "EUR"}, "unrealisedGainBase": {"amount": "500.00"}}
+    ]  # fmt: skip
+    [row] = linked["performance"]
+    assert row["timeWeighted"]["value"] == pytest.approx(0.5)
+    assert row["simpleRoi"]["value"] == pytest.approx(0.5)
+    assert row["absoluteGain"]["amount"] == "500.00"
+    assert linked["allocation"] == [{"key": "real_estate", "weight": 1.0}]
+
+
+async def test_prices_live_and_alerts_once_per_crossing(
+    stack: RunningStack, client: Client, stack_engine: AsyncEngine
+) -> None:
+    await client.register("Watcher")
+    household = (await client.run("{ me { households { id } } }"))["me"]["households"][0]["id"]
+    portfolio = await create(client, "portfolioCreate", "portfolio", name="Watched", baseCurrency="EUR")
+    gold = await create(
+        client, "instrumentCreate", "instrument", householdId=household, symbol="BAR", name="Gold bar",
+        currency="EUR", assetClass="COMMODITY",
+    )  # fmt: skip
+    await set_price(client, gold, "2026-11-02", "1000")
+    await create(client, "activityCreate", "activity", portfolioId=portfolio, instrumentId=gold, kind="BUY",
+                 date="2026-11-02", quantity="1", price="1000")  # fmt: skip
+    await create(client, "alertCreate", "alert", householdId=household, kind="PRICE_ABOVE", threshold="1100",
+                 instrumentId=gold)  # fmt: skip
+
+    subscription = await Subscription.open(
+        stack.router_url,
+        "subscription { pricesUpdated { instrumentId price { amount currency } date source } }",
+        connection_params={"authorization": f"Bearer {client.token}"},
+    )
+    try:
+        heard: dict[str, Any] = {}
+        deadline = time.monotonic() + 20
+        while not heard and time.monotonic() < deadline:
+            await set_price(client, gold, "2026-11-03", "1050")
+            with contextlib.suppress(TimeoutError):
+                message = await subscription.next(1.0)
+                if message["type"] == "next":
+                    heard = message["payload"]["data"]["pricesUpdated"]
+        assert heard["instrumentId"] == gold, heard
+        assert Decimal(heard["price"]["amount"]) == Decimal(1050)
+        assert (heard["price"]["currency"], heard["date"], heard["source"]) == ("EUR", "2026-11-03", "manual")
+    finally:
+        await subscription.close()
+
+    assert await alert_events(stack_engine) == 0
+    await set_price(client, gold, "2026-11-04", "1120")  # crosses 1,100
+    await set_price(client, gold, "2026-11-05", "1150")  # still above: no second alert
+    assert await alert_events(stack_engine) == 1
+    await set_price(client, gold, "2026-11-06", "1080")  # back below: re-armed
+    await set_price(client, gold, "2026-11-09", "1101")  # crosses again
+    assert await alert_events(stack_engine) == 2
+    alerts = await client.run("{ alerts { edges { node { armed lastValue lastTriggeredAt } } } }")
+    [node] = [edge["node"] for edge in alerts["alerts"]["edges"]]
+    assert node["armed"] is False
+    assert node["lastTriggeredAt"] is not None
