@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     """Whether the worker fetches rates on its own (at start-up when missing, and after each publication).
     Unset → on, except with ``FINCLOUD_ENV=test``, so a test stack never reaches the internet."""
     FX_HTTP_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)
+    PRICE_AUTO_FETCH: bool | None = None
+    """Whether the worker updates prices on its own (at start-up and at the top of every hour). Unset → on, except
+    with ``FINCLOUD_ENV=test``, so a test stack never reaches the internet."""
     PRICE_YAHOO_URL: str = "https://query1.finance.yahoo.com"
     """Yahoo Finance's chart API (``/v8/finance/chart/{symbol}``): the first price source for listed securities.
     The price sources' URLs are settings so that tests and benchmarks can point them at a local server. Currency
@@ -161,6 +164,10 @@ class Settings(BaseSettings):
     @property
     def fx_auto_fetch(self) -> bool:
         return self.FX_AUTO_FETCH if self.FX_AUTO_FETCH is not None else self.ENV != "test"
+
+    @property
+    def price_auto_fetch(self) -> bool:
+        return self.PRICE_AUTO_FETCH if self.PRICE_AUTO_FETCH is not None else self.ENV != "test"
 
     @property
     def news_auto_fetch(self) -> bool:

@@ -1,8 +1,8 @@
 """Prices: every hour, the latest price of each listed instrument anyone holds, has traded, benchmarks against or
 watches; the history of those never priced; the ECB's exchange rates for the portfolios' currencies; then alerts.
 
-``prices_cron`` runs at the top of every hour and at worker start-up, only when ``FINCLOUD_FX_AUTO_FETCH`` allows it
-(not in a test stack: the same switch as exchange rates). ``prices_update`` is the job itself, to enqueue by hand.
+``prices_cron`` runs at the top of every hour and at worker start-up, only when ``FINCLOUD_PRICE_AUTO_FETCH`` allows
+it (not in a test stack). ``prices_update`` is the job itself, to enqueue by hand.
 One run:
 
 1. lists the instruments to price (``instruments_to_price``) and asks each one's chain of sources (its own
@@ -617,8 +617,8 @@ async def prices_update(ctx: dict[str, Any]) -> dict[str, Any]:
 
 
 async def prices_cron(ctx: dict[str, Any]) -> dict[str, Any] | None:
-    """The scheduled run: a no-op unless automatic fetching is on (``FINCLOUD_FX_AUTO_FETCH``, off in a test
+    """The scheduled run: a no-op unless automatic fetching is on (``FINCLOUD_PRICE_AUTO_FETCH``, off in a test
     stack)."""
-    if not _settings(ctx).fx_auto_fetch:
+    if not _settings(ctx).price_auto_fetch:
         return None
     return await prices_update(ctx)

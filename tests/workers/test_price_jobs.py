@@ -444,7 +444,7 @@ async def test_the_cron_does_nothing_when_automatic_fetching_is_off(
 ) -> None:
     await holding(runtime)
     serve_recordings(price_server)
-    assert await prices_cron(job_ctx(runtime, price_server, FX_AUTO_FETCH=False)) is None
+    assert await prices_cron(job_ctx(runtime, price_server, PRICE_AUTO_FETCH=False)) is None
     assert price_server.requests == []
 
 

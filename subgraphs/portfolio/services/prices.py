@@ -235,15 +235,18 @@ async def fx_rates(
 ) -> dict[tuple[str, str], list[tuple[dt.date, Decimal]]]:
     """Every stored rate between the given currencies (and EUR, the ECB's base for crossing), oldest first."""
     wanted = set(currencies) | {"EUR"}
-    rows = await session.execute(
-        select(FxRate.base, FxRate.quote, FxRate.date, FxRate.rate)
+    connection = await session.connection()  # Core and one row per pair: ten years of two pairs in milliseconds
+    rows = await connection.execute(
+        select(
+            FxRate.base,
+            FxRate.quote,
+            func.array_agg(aggregate_order_by(FxRate.date, FxRate.date)),
+            func.array_agg(aggregate_order_by(FxRate.rate, FxRate.date)),
+        )
         .where(FxRate.base.in_(wanted), FxRate.quote.in_(wanted), FxRate.date <= until)
-        .order_by(FxRate.base, FxRate.quote, FxRate.date)
+        .group_by(FxRate.base, FxRate.quote)
     )
-    result: dict[tuple[str, str], list[tuple[dt.date, Decimal]]] = {}
-    for base, quote, date, rate in rows:
-        result.setdefault((base, quote), []).append((date, rate))
-    return result
+    return {(base, quote): list(zip(dates, rates, strict=True)) for base, quote, dates, rates in rows}
 
 
 async def instruments_to_price(*, session: AsyncSession) -> list[tuple[Instrument, dt.date | None, dt.date | None]]:
