@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -45,10 +46,15 @@ async def set_price(client: Client, instrument: str, date: str, price: str) -> N
     assert data["priceSet"]["errors"] == [], data
 
 
-async def alert_events(engine: AsyncEngine) -> int:
+async def alert_events(engine: AsyncEngine, household: str) -> int:
+    """Price alerts written for ``household`` (the stack's database is shared by the whole federation suite)."""
     async with make_sessionmaker(engine)() as session:
         return int(
-            await session.scalar(select(func.count()).select_from(outbox).where(outbox.c.topic == TOPIC_PRICE_ALERT))
+            await session.scalar(
+                select(func.count())
+                .select_from(outbox)
+                .where(outbox.c.topic == TOPIC_PRICE_ALERT, outbox.c.household_id == uuid.UUID(household))
+            )
             or 0
         )
 
@@ -134,13 +140,13 @@ async def test_prices_live_and_alerts_once_per_crossing(
     finally:
         await subscription.close()
 
-    assert await alert_events(stack_engine) == 0
+    assert await alert_events(stack_engine, household) == 0
     await set_price(client, gold, "2026-11-04", "1120")  # crosses 1,100
     await set_price(client, gold, "2026-11-05", "1150")  # still above: no second alert
-    assert await alert_events(stack_engine) == 1
+    assert await alert_events(stack_engine, household) == 1
     await set_price(client, gold, "2026-11-06", "1080")  # back below: re-armed
     await set_price(client, gold, "2026-11-09", "1101")  # crosses again
-    assert await alert_events(stack_engine) == 2
+    assert await alert_events(stack_engine, household) == 2
     alerts = await client.run("{ alerts { edges { node { armed lastValue lastTriggeredAt } } } }")
     [node] = [edge["node"] for edge in alerts["alerts"]["edges"]]
     assert node["armed"] is False

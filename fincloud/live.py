@@ -1,0 +1,53 @@
+"""What every subgraph's live fields share: the events of one topic that a viewer may see, as the outbox relay
+publishes them (on the Redis channel ``fincloud.constants.event_channel(topic)``, through the runtime's
+broadcaster), for as long as the viewer's token is valid."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterable, AsyncIterator
+from datetime import UTC, datetime
+from typing import cast
+
+from broadcaster import Broadcast
+from broadcaster import Event as BroadcastEvent
+
+from fincloud.auth import Viewer
+from fincloud.constants import event_channel
+from fincloud.events import Event
+from fincloud.graphql import UnauthenticatedError
+
+__all__ = ["seconds_left", "viewer_events"]
+
+
+def seconds_left(viewer: Viewer) -> float | None:
+    """Until the viewer's token expires: a subscription must not outlive the token that opened it."""
+    if viewer.expires_at is None:
+        return None
+    return max(0.0, (viewer.expires_at - datetime.now(UTC)).total_seconds())
+
+
+async def viewer_events(
+    broadcast: Broadcast, viewer: Viewer, topic: str, *, public: bool = False
+) -> AsyncIterator[Event]:
+    """Events of ``topic`` of the viewer's households as they arrive (and, with ``public``, those of no household,
+    such as a listed instrument's price). Ends when the broadcaster does; raises ``UnauthenticatedError`` when the
+    viewer's token expires."""
+    async with broadcast.subscribe(channel=event_channel(topic)) as subscriber:
+        messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
+        while True:
+            try:
+                message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
+            except StopAsyncIteration:
+                return
+            except TimeoutError:
+                raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
+            if message is None:
+                continue
+            event = Event.from_json(message.message)
+            if event.household_id is None:
+                if not public:
+                    continue
+            elif not viewer.can_read(event.household_id):
+                continue
+            yield event
