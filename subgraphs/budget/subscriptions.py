@@ -8,15 +8,13 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Sequence
-from datetime import UTC, datetime
-from typing import Annotated, cast
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from typing import Annotated
 
 import strawberry
 from broadcaster import Broadcast
 from broadcaster import Event as BroadcastEvent
 
-from fincloud.auth import Viewer
 from fincloud.constants import (
     TOPIC_ACCOUNT_CHANGED,
     TOPIC_BUDGET_CHANGED,
@@ -27,6 +25,7 @@ from fincloud.constants import (
 )
 from fincloud.events import Event
 from fincloud.graphql import IsAuthenticated, UnauthenticatedError
+from fincloud.live import seconds_left, viewer_events
 from subgraphs.budget.budgets.types import BudgetChangedEvent
 from subgraphs.budget.context import Context
 from subgraphs.budget.imports.subscriptions import import_progress
@@ -43,13 +42,6 @@ BALANCE_TOPICS = (
     TOPIC_ACCOUNT_CHANGED,
 )
 """Events that can change an account's balance: its transactions, and the account itself (opening balance)."""
-
-
-def seconds_left(viewer: Viewer) -> float | None:
-    """Until the viewer's token expires: a subscription must not outlive the token that opened it."""
-    if viewer.expires_at is None:
-        return None
-    return max(0.0, (viewer.expires_at - datetime.now(UTC)).total_seconds())
 
 
 def accounts_touched(event: Event) -> list[uuid.UUID]:
@@ -118,22 +110,8 @@ class Subscription:
         viewer = info.context.viewer
         broadcast = info.context.runtime.broadcast
         assert broadcast is not None, "the budget subgraph runs with a broadcaster"
-        async with broadcast.subscribe(channel=event_channel(TOPIC_BUDGET_CHANGED)) as subscriber:
-            messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
-            while True:
-                try:
-                    message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
-                except StopAsyncIteration:
-                    return
-                except TimeoutError:
-                    raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
-                if message is None:
-                    continue
-                event = Event.from_json(message.message)
-                if event.household_id is None or not viewer.can_read(event.household_id):
-                    continue
-                if str(event.household_id) != str(household_id):
-                    continue
+        async for event in viewer_events(broadcast, viewer, TOPIC_BUDGET_CHANGED):
+            if str(event.household_id) == str(household_id):
                 yield BudgetChangedEvent.from_event(event)
 
     @strawberry.subscription(

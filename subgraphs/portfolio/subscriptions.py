@@ -16,25 +16,23 @@ Prices are decimal strings, never floats.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterable, Collection, Iterable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
 import strawberry
-from broadcaster import Event as BroadcastEvent
 from sqlalchemy import CompoundSelect, select, union
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fincloud.auth import Viewer
-from fincloud.constants import TOPIC_PRICES_UPDATED, event_channel
+from fincloud.constants import TOPIC_PRICES_UPDATED
 from fincloud.events import Event, write_event
-from fincloud.graphql import IsAuthenticated, MoneyType, UnauthenticatedError, parse_id
+from fincloud.graphql import IsAuthenticated, MoneyType, parse_id
+from fincloud.live import viewer_events
 from subgraphs.portfolio.context import Context
 from subgraphs.portfolio.models import Activity, Alert, Instrument, Portfolio, Price, outbox
 from subgraphs.portfolio.types import Instrument as InstrumentType
@@ -154,13 +152,6 @@ async def followed_instruments(
     return found
 
 
-def seconds_left(viewer: Viewer) -> float | None:
-    """Until the viewer's token expires: a subscription must not outlive the token that opened it."""
-    if viewer.expires_at is None:
-        return None
-    return max(0.0, (viewer.expires_at - dt.datetime.now(dt.UTC)).total_seconds())
-
-
 @strawberry.type(description="An instrument's new latest price.")
 class PriceUpdate:
     instrument_id: strawberry.ID = strawberry.field(description="The instrument priced.")
@@ -204,30 +195,17 @@ class Subscription:
         broadcast = context.runtime.broadcast
         assert broadcast is not None, "the portfolio subgraph runs with a broadcaster"
         only = None if instrument_ids is None else {parse_id(i) for i in instrument_ids} - {None}
-        async with broadcast.subscribe(channel=event_channel(TOPIC_PRICES_UPDATED)) as subscriber:
-            messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
-            while True:
-                try:
-                    message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
-                except StopAsyncIteration:
-                    return
-                except TimeoutError:
-                    raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
-                if message is None:
-                    continue
-                event = Event.from_json(message.message)
-                if event.household_id is not None and not viewer.can_read(event.household_id):
-                    continue
-                updates = [u for u in prices_in(event) if only is None or u.instrument_id in only]
-                if not updates:
-                    continue
-                # A short session of its own per event: the subscription may stay open for as long as the token.
-                async with context.runtime.sessionmaker() as session:
-                    followed = await followed_instruments(
-                        session=session,
-                        household_ids=viewer.household_ids,
-                        instrument_ids=[u.instrument_id for u in updates],
-                    )
-                for update in updates:
-                    if update.instrument_id in followed:
-                        yield PriceUpdate.of(update)
+        async for event in viewer_events(broadcast, viewer, TOPIC_PRICES_UPDATED, public=True):
+            updates = [u for u in prices_in(event) if only is None or u.instrument_id in only]
+            if not updates:
+                continue
+            # A short session of its own per event: the subscription may stay open for as long as the token.
+            async with context.runtime.sessionmaker() as session:
+                followed = await followed_instruments(
+                    session=session,
+                    household_ids=viewer.household_ids,
+                    instrument_ids=[u.instrument_id for u in updates],
+                )
+            for update in updates:
+                if update.instrument_id in followed:
+                    yield PriceUpdate.of(update)

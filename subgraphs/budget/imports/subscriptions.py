@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator, AsyncIterable
-from datetime import UTC, datetime
 from typing import Annotated, cast
 
 import strawberry
 from broadcaster import Event as BroadcastEvent
 from sqlalchemy import select
 
-from fincloud.auth import Viewer
 from fincloud.constants import import_progress_channel
 from fincloud.graphql import UnauthenticatedError, UserInputError, parse_id
+from fincloud.live import seconds_left
 from subgraphs.budget.context import Context
 from subgraphs.budget.imports.models import ImportBatch
 from subgraphs.budget.imports.progress import Phase, Progress
 from subgraphs.budget.imports.types import ImportProgress
 
 __all__ = ["import_progress"]
-
-
-def _seconds_left(viewer: Viewer) -> float | None:
-    """Until the viewer's token expires: a subscription must not outlive the token that opened it."""
-    if viewer.expires_at is None:
-        return None
-    return max(0.0, (viewer.expires_at - datetime.now(UTC)).total_seconds())
 
 
 def _stored(batch: ImportBatch) -> Progress:
@@ -73,7 +65,7 @@ async def import_progress(
         messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
         while True:
             try:
-                message = await asyncio.wait_for(anext(messages), _seconds_left(viewer))
+                message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
             except StopAsyncIteration:
                 return
             except TimeoutError:
