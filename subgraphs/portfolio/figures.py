@@ -345,6 +345,15 @@ def _slice_key(dimension: AllocationDimension, row: InstrumentRow | None, key: s
     return str(getattr(row, dimension.value))
 
 
+def _cash_key(dimension: AllocationDimension, currency: str) -> str:
+    """Where cash goes: asset class and instrument ``cash``, its own currency, and no region or sector."""
+    if dimension is AllocationDimension.CURRENCY:
+        return currency
+    if dimension in (AllocationDimension.ASSET_CLASS, AllocationDimension.INSTRUMENT):
+        return "cash"
+    return ""
+
+
 async def allocation(
     info: strawberry.Info[Context, None], portfolio: PortfolioRow, dimension: AllocationDimension, as_of: dt.date | None
 ) -> list[AllocationSlice]:
@@ -360,9 +369,7 @@ async def allocation(
         rate = inputs.fx(currency, base, date)
         if not amount or rate is None:
             continue
-        slice_key = {"asset_class": "cash", "currency": currency}.get(
-            dimension.value, "cash" if dimension is AllocationDimension.INSTRUMENT else ""
-        )
+        slice_key = _cash_key(dimension, currency)
         sums[slice_key] = sums.get(slice_key, Decimal(0)) + amount * rate
     async with info.context.runtime.sessionmaker() as session:
         targets = await targets_of(session=session, portfolio_id=portfolio.id, dimension=dimension.value)
