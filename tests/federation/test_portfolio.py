@@ -5,6 +5,7 @@ crossing."""
 from __future__ import annotations
 
 import contextlib
+import json
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -19,6 +20,7 @@ from fincloud.constants import TOPIC_PRICE_ALERT
 from fincloud.db import create_engine, make_sessionmaker
 from subgraphs.portfolio.models import outbox
 from tests.federation.conftest import Client, RunningStack, Subscription
+from tests.subgraphs.portfolio.test_portfolio_import import COMPLETE
 
 ERRORS = "errors { __typename message }"
 
@@ -151,3 +153,41 @@ async def test_prices_live_and_alerts_once_per_crossing(
     [node] = [edge["node"] for edge in alerts["alerts"]["edges"]]
     assert node["armed"] is False
     assert node["lastTriggeredAt"] is not None
+
+
+PORTFOLIO_IMPORT = """mutation($input: PortfolioImportInput!) { portfolioImport(input: $input) {
+  newCount duplicateCount rowErrors { line message } positionCheck { symbol brokerUnits portfolioUnits matches }
+  errors { __typename message } } }"""
+
+
+async def import_statement(client: Client, portfolio: str, data: bytes, filename: str) -> dict[str, Any]:
+    """``portfolioImport`` as a browser sends it through the router: multipart/form-data, with the CSRF header."""
+    operations = {"query": PORTFOLIO_IMPORT, "variables": {"input": {"portfolioId": portfolio, "file": None}}}
+    response = await client.http.post(
+        client.url,
+        headers={"authorization": f"Bearer {client.token}", "x-fincloud-csrf": "1"},
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.input.file"]})},
+        files={"0": (filename, data, "application/x-ofx")},
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return dict(body["data"]["portfolioImport"])
+
+
+async def test_a_broker_statement_imports_once_through_the_router(stack: RunningStack, client: Client) -> None:
+    await client.register("Importer")
+    portfolio = await create(client, "portfolioCreate", "portfolio", name="Broker", baseCurrency="USD")
+    first = await import_statement(client, portfolio, COMPLETE, "broker.ofx")
+    assert (first["newCount"], first["duplicateCount"], first["rowErrors"], first["errors"]) == (2, 0, [], [])
+    assert first["positionCheck"] == [{"symbol": "AAPL", "brokerUnits": "6", "portfolioUnits": "6", "matches": True}]
+    again = await import_statement(client, portfolio, COMPLETE, "broker.ofx")
+    assert (again["newCount"], again["duplicateCount"]) == (0, 2)
+    held = await client.run(
+        """query($id: ID!) { portfolio(id: $id) { holdings { instrument { symbol } quantity realisedGain { amount } } } }""",
+        id=portfolio,
+    )
+    # 10 bought at 150.25, 4 sold at 160 (no fees): (160 - 150.25) x 4 = 39.00 realised.
+    assert held["portfolio"]["holdings"] == [
+        {"instrument": {"symbol": "AAPL"}, "quantity": "6", "realisedGain": {"amount": "39.00"}}
+    ]

@@ -177,8 +177,8 @@ class PortfolioImportPayload:
                 PortfolioImportPositionCheck(
                     instrument_id=strawberry.ID(str(p.instrument_id)) if p.instrument_id else None,
                     symbol=p.symbol,
-                    broker_units=p.broker_units,
-                    portfolio_units=p.portfolio_units,
+                    broker_units=p.broker_units.normalize(),
+                    portfolio_units=p.portfolio_units.normalize(),
                     matches=p.matches,
                 )
                 for p in result.positions
