@@ -1,0 +1,1 @@
+"""Notification channels: one plugin per way of reaching a person (``base.NotificationChannel``)."""
