@@ -67,6 +67,10 @@ reused for ``FINCLOUD_PRICE_CACHE_SECONDS`` instead of asking again; ``fincloud:
 instrument whose history could not be fetched yet (retried by the next runs)."""
 TOPIC_EMAIL_REQUESTED = "identity.email_requested"
 TOPIC_HOUSEHOLD_DELETED = "identity.household_deleted"
+TOPIC_MEMBER_CHANGED = "identity.member_changed"
+"""A household member joined, changed role, left or was removed (``removed: true``), or their email address, its
+verification or their name changed; one event per (household, user). The payload is what other subgraphs may keep
+(household_id, user_id, role, email, email_verified, name, removed), never a password hash or a token."""
 
 # Statement imports (budget).
 TOPIC_IMPORT_COMMIT_REQUESTED = "budget.import_commit_requested"
@@ -80,3 +84,16 @@ IMPORT_PROGRESS_CHANNEL_PREFIX = "fincloud:imports:progress:"
 def import_progress_channel(import_id: object) -> str:
     """The Redis channel an import's commit progress is published on."""
     return f"{IMPORT_PROGRESS_CHANNEL_PREFIX}{import_id}"
+
+
+# Notifications (notification subgraph and its worker jobs).
+TOPIC_NOTIFICATION_CREATED = "notification.notification_created"
+"""A notification was recorded for one user (payload: ``notification_id``, ``user_id``, ``event_type``, ``title``,
+``body``, ``url``, ``created_at``); feeds ``Subscription.notificationReceived`` of that user only."""
+TOPIC_CHANNEL_VERIFICATION_REQUESTED = "notification.channel_verification_requested"
+"""An email channel was added for an address identity has not verified (payload: ``channel_id``): the worker makes
+a code, keeps its hash on the channel and mails the code there. The code itself never enters the outbox."""
+NOTIFY_TELEGRAM_OFFSET_KEY = "fincloud:notify:telegram:offset"
+"""Redis key holding the next ``getUpdates`` offset of the Telegram linking cron."""
+NOTIFY_VERIFY_ATTEMPTS_PREFIX = "fincloud:notify:verify:"
+"""Redis counter of wrong verification codes entered for one channel (``<prefix><channel id>``), expiring hourly."""

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import strawberry
 
-from fincloud.db import utcnow
 from fincloud.graphql import AuthenticationError, ValidationError
 from subgraphs.identity.context import Context
 from subgraphs.identity.models import User
 from subgraphs.identity.mutations._common import ActionPayload, api_key_refusal
 from subgraphs.identity.services import user_tokens
+from subgraphs.identity.services.accounts import mark_email_verified
 from subgraphs.identity.services.mail import request_email
 
 
@@ -38,7 +38,5 @@ async def email_verify(info: strawberry.Info[Context, None], token: str) -> Acti
             user_id = await user_tokens.consume(session=session, token=token, purpose=user_tokens.Purpose.VERIFY_EMAIL)
         except user_tokens.InvalidUserTokenError:
             return ActionPayload(errors=[ValidationError(field="token", message="this link is invalid or has expired")])
-        user = await session.get(User, user_id)
-        if user is not None and user.email_verified_at is None:
-            user.email_verified_at = utcnow()
+        await mark_email_verified(session=session, user_id=user_id)
     return ActionPayload(ok=True)

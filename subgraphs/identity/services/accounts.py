@@ -13,8 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.auth import Role
 from fincloud.constants import TOPIC_HOUSEHOLD_DELETED, TOPIC_USER_REGISTERED
+from fincloud.db import utcnow
 from fincloud.events import write_event
 from subgraphs.identity.models import Household, Membership, User, outbox
+from subgraphs.identity.services.member_events import lock_user, write_member_changed, write_user_changed
 from subgraphs.identity.services.sessions import revoke_all
 
 __all__ = [
@@ -23,6 +25,7 @@ __all__ = [
     "LastOwnerOfSharedHouseholdError",
     "authenticate",
     "delete_user",
+    "mark_email_verified",
     "memberships_of",
     "register_user",
     "set_password",
@@ -70,8 +73,10 @@ async def register_user(
     household = Household(name=(household_name or f"{name.strip()}'s household").strip())
     session.add_all([user, household])
     await session.flush()
-    session.add(Membership(household_id=household.id, user_id=user.id, role=Role.OWNER.value))
+    membership = Membership(household_id=household.id, user_id=user.id, role=Role.OWNER.value)
+    session.add(membership)
     await session.flush()
+    await write_member_changed(session=session, membership=membership, user=user)
     await write_event(
         session,
         outbox,
@@ -126,7 +131,11 @@ async def set_password(*, session: AsyncSession, user: User, password: str) -> N
 
 async def delete_user(*, session: AsyncSession, user: User) -> list[uuid.UUID]:
     """Delete the user, their memberships, and every household they were alone in (with its data, through a
-    ``household_deleted`` event the other subgraphs act on). Returns the deleted households. The caller commits."""
+    ``household_deleted`` event the other subgraphs act on). Returns the deleted households. The caller commits.
+
+    The households they shared get a ``member_changed`` event with ``removed: true``; the deleted ones none (their
+    purge removes the members, and a later member event could bring a row back after it)."""
+    await lock_user(session=session, user_id=user.id)
     memberships = (await session.scalars(select(Membership).where(Membership.user_id == user.id))).all()
     deleted: list[uuid.UUID] = []
     for membership in memberships:
@@ -152,6 +161,19 @@ async def delete_user(*, session: AsyncSession, user: User) -> list[uuid.UUID]:
             continue
         if membership.role == Role.OWNER.value and not any(o.role == Role.OWNER.value for o in others):
             raise LastOwnerOfSharedHouseholdError(membership.household_id)
+        await write_member_changed(session=session, membership=membership, user=user, removed=True)
     await session.delete(user)
     await session.flush()
     return deleted
+
+
+async def mark_email_verified(*, session: AsyncSession, user_id: uuid.UUID) -> bool:
+    """Mark the user's email address verified and tell the other subgraphs (``member_changed``, one event per
+    household). Returns whether it changed: ``False`` for an unknown user or an address already verified. The caller
+    commits."""
+    user = await lock_user(session=session, user_id=user_id)
+    if user is None or user.email_verified_at is not None:
+        return False
+    user.email_verified_at = utcnow()
+    await write_user_changed(session=session, user=user)
+    return True

@@ -1,4 +1,7 @@
-"""Household membership: invitations, roles, leaving. A household always keeps at least one owner."""
+"""Household membership: invitations, roles, leaving. A household always keeps at least one owner.
+
+Every change writes an ``identity.member_changed`` event (``member_events``); the user's row is locked before the
+membership's, as that module explains."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fincloud.auth import Role
 from fincloud.db import utcnow
 from subgraphs.identity.models import Invitation, Membership, User
+from subgraphs.identity.services.member_events import lock_user, write_member_changed
 from subgraphs.identity.services.secrets import digest, new_secret
 
 __all__ = [
@@ -57,6 +61,8 @@ async def create_invitation(
 
 
 async def accept_invitation(*, session: AsyncSession, token: str, user: User) -> Invitation:
+    if await lock_user(session=session, user_id=user.id) is None:
+        raise InvalidInvitationError()
     invitation = await session.scalar(
         select(Invitation).where(Invitation.token_hash == digest(token)).with_for_update()
     )
@@ -71,9 +77,11 @@ async def accept_invitation(*, session: AsyncSession, token: str, user: User) ->
     existing = await session.get(Membership, (invitation.household_id, user.id))
     if existing is not None:
         raise AlreadyMemberError()
-    session.add(Membership(household_id=invitation.household_id, user_id=user.id, role=invitation.role))
+    membership = Membership(household_id=invitation.household_id, user_id=user.id, role=invitation.role)
+    session.add(membership)
     invitation.accepted_at = utcnow()
     await session.flush()
+    await write_member_changed(session=session, membership=membership, user=user)
     return invitation
 
 
@@ -89,23 +97,27 @@ async def _owners(session: AsyncSession, household_id: uuid.UUID) -> int:
 async def change_role(
     *, session: AsyncSession, household_id: uuid.UUID, user_id: uuid.UUID, role: Role
 ) -> Membership | None:
+    user = await lock_user(session=session, user_id=user_id)
     membership = await session.get(Membership, (household_id, user_id), with_for_update=True)
-    if membership is None:
+    if user is None or membership is None:
         return None
     if membership.role == Role.OWNER.value and role is not Role.OWNER and await _owners(session, household_id) <= 1:
         raise LastOwnerError()
     membership.role = role.value
     await session.flush()
+    await write_member_changed(session=session, membership=membership, user=user)
     return membership
 
 
 async def remove_member(*, session: AsyncSession, household_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     """Remove a member (or let one leave). The last owner cannot go."""
+    user = await lock_user(session=session, user_id=user_id)
     membership = await session.get(Membership, (household_id, user_id), with_for_update=True)
-    if membership is None:
+    if user is None or membership is None:
         return False
     if membership.role == Role.OWNER.value and await _owners(session, household_id) <= 1:
         raise LastOwnerError()
     await session.delete(membership)
     await session.flush()
+    await write_member_changed(session=session, membership=membership, user=user, removed=True)
     return True
