@@ -33,6 +33,9 @@
 //   FINCLOUD_LIST_SIZE             items each (50, the subgraphs' default page size)
 //   FINCLOUD_UPLOAD_MAX_BYTES      the largest file an upload may carry (20 MB); bigger multipart requests → 413
 //   FINCLOUD_LOG_LEVEL             debug | info | warning | error (info)
+//   FINCLOUD_WS_SUBSCRIPTIONS_PER_SOCKET  subscriptions on one upstream WebSocket to a subgraph (100, Strawberry's
+//                                  max_subscriptions_per_connection: never more than the subgraphs accept); a token
+//                                  with more gets more sockets (src/ws-pool.ts)
 //
 // Who may call what:
 //   credentials      Authorization: Bearer <jwt> | Bearer fck_<API key>; WebSocket connectionParams
@@ -56,7 +59,8 @@
 //   with a valid token   body    extensions.jwt = {payload: {<verified claims>}, token: {value: "<jwt>", prefix: "Bearer"}}
 //                        (for an API key: the JWT identity exchanged it for)
 //   WebSocket            connection_init payload {serviceToken, jwt: {<verified claims>}, token: "<jwt>"}
-//                        (jwt and token only when the client sent a valid token; one upstream socket per token)
+//                        (jwt and token only when the client sent a valid token; one upstream socket per token
+//                        and per FINCLOUD_WS_SUBSCRIPTIONS_PER_SOCKET of its subscriptions)
 // The client's own Authorization header is not passed on; a client-sent extensions.jwt is replaced or dropped.
 // identity's Set-Cookie headers are passed back to the client.
 
@@ -67,6 +71,8 @@ import { maxDirectivesPlugin } from '@escape.tech/graphql-armor-max-directives';
 // Types only from '@graphql-hive/gateway' (its defineConfig is the identity function): loading that package's
 // entry point again from here adds ~0.3 s to the router's start.
 import type { GatewayCLIConfig, GatewayPlugin, TransportEntryAdditions } from '@graphql-hive/gateway';
+import type { Transport } from '@graphql-mesh/transport-common';
+import httpTransport from '@graphql-mesh/transport-http';
 import { ApiKeyExchange, exchangeUrl, MAX_CACHE_SECONDS } from './src/api-keys.js';
 import { clientAddressResolver, parseTrustedProxies } from './src/client-ip.js';
 import { createCredentials, jwksSigningKeys } from './src/credentials.js';
@@ -76,6 +82,7 @@ import { useOperationCost } from './src/operation-cost.js';
 import { usePublicOperationsOnly } from './src/public-operations.js';
 import { useRateLimit } from './src/rate-limit.js';
 import { useUploadLimit } from './src/uploads.js';
+import { pooledWsTransport, STRAWBERRY_MAX_SUBSCRIPTIONS_PER_CONNECTION } from './src/ws-pool.js';
 
 const env = process.env;
 const isDev = env.FINCLOUD_ENV === 'dev';
@@ -189,6 +196,20 @@ const limits = {
   userPerMinute: intFromEnv('FINCLOUD_RATE_LIMIT_USER_PER_MINUTE', env.FINCLOUD_ENV === 'test' ? 0 : 600),
   ipPerMinute: intFromEnv('FINCLOUD_RATE_LIMIT_IP_PER_MINUTE', env.FINCLOUD_ENV === 'test' ? 0 : 300),
   uploadBytes: intFromEnv('FINCLOUD_UPLOAD_MAX_BYTES', 20 * 1024 * 1024, 1),
+  subscriptionsPerSocket: intFromEnv(
+    'FINCLOUD_WS_SUBSCRIPTIONS_PER_SOCKET',
+    STRAWBERRY_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    1,
+  ),
+};
+
+// The transports, loaded here rather than on first use: by default the gateway imports a transport's module when the
+// first operation needs it, and every operation that arrives meanwhile builds an executor (and an upstream socket) of
+// its own — 50 clients subscribing at once got 50 sockets. The WebSocket one caps the subscriptions per upstream
+// socket (src/ws-pool.ts). Any other kind is imported as the gateway would.
+const transports: Record<string, Transport> = {
+  http: httpTransport,
+  ws: pooledWsTransport({ maxPerSocket: limits.subscriptionsPerSocket }),
 };
 
 export const gatewayConfig: GatewayCLIConfig = {
@@ -198,6 +219,7 @@ export const gatewayConfig: GatewayCLIConfig = {
   logging: logLevel,
 
   transportEntries,
+  transports: (kind) => transports[kind] ?? import(`@graphql-mesh/transport-${kind}`),
 
   jwt: {
     signingKeyProviders: [jwksSigningKeys(env.FINCLOUD_JWKS_URL || 'http://127.0.0.1:4001/.well-known/jwks.json')],
