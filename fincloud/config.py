@@ -138,6 +138,45 @@ class Settings(BaseSettings):
     ones by the worker, and ``export(id)`` shows them ready a few seconds later."""
     EXPORT_RETENTION_HOURS: int = Field(default=24, ge=1)
     """Exports are deleted from object storage this long after they were made (they hold the whole ledger)."""
+    SMTP_HOST: str | None = None
+    """The mail server notification emails (and identity's: address verification, password reset, invitations)
+    leave through. Unset → no email is sent: the worker logs that it was skipped (in dev, identity logs the link)."""
+    SMTP_PORT: int = Field(default=587, gt=0, le=65535)
+    SMTP_USERNAME: str | None = None
+    SMTP_PASSWORD: SecretStr = SecretStr("")
+    SMTP_TLS: bool = False
+    """Implicit TLS from the first byte (usually port 465)."""
+    SMTP_STARTTLS: bool | None = None
+    """Upgrade the connection with STARTTLS: unset → when the server offers it; true → required; false → never."""
+    SMTP_TIMEOUT_SECONDS: float = Field(default=30.0, gt=0)
+    MAIL_FROM: str | None = None
+    """The sender of FinCloud's emails (``FinCloud <fincloud@example.org>``); unset → ``FinCloud
+    <noreply@<host of PUBLIC_URL>>``. Its domain also names the emails' ``Message-ID``."""
+    TELEGRAM_BOT_TOKEN: SecretStr = SecretStr("")
+    """The token @BotFather gave the bot that sends notifications; empty → Telegram deliveries wait (and fail)."""
+    TELEGRAM_API_URL: str = "https://api.telegram.org"
+    """The Bot API (a setting so that tests point it at a local server)."""
+    WEBPUSH_VAPID_PRIVATE_KEY: SecretStr = SecretStr("")
+    """The VAPID key (P-256) that signs browser push messages: PEM, or the raw key in base64url as
+    ``web-push generate-vapid-keys`` prints it. Empty → a key generated into ``DATA_DIR`` (outside production; in
+    production only read from there)."""
+    WEBPUSH_VAPID_SUBJECT: str | None = None
+    """Who push services contact about our messages: ``mailto:admin@example.org`` or an ``https:`` URL; unset →
+    ``mailto:`` the address of ``MAIL_FROM``."""
+    WEBPUSH_TTL_SECONDS: int = Field(default=86_400, ge=0, le=2_419_200)
+    """How long a push service keeps a message for a browser that is offline."""
+    WEBPUSH_ALLOW_PRIVATE: bool = False
+    """Allow push endpoints on private, loopback or link-local addresses (and plain ``http``); tests only."""
+    WEBHOOK_ALLOW_PRIVATE: bool = False
+    """Allow webhook URLs whose host is (or resolves to) a private, loopback, link-local or otherwise non-public
+    address. Off: a webhook cannot reach the machines around FinCloud (cloud metadata, the database, the router)."""
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(default=10.0, gt=0)
+    """How long a webhook receiver may take to connect and to answer; longer is a failed attempt, retried later."""
+    NOTIFY_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=50)
+    """How many times one delivery of a notification is tried (the first included) before it is dead: listed in the
+    delivery log, and replayable by hand. Waits between tries grow 2 s, 4 s, 8 s ... up to 10 minutes, with jitter."""
+    NOTIFY_HTTP_TIMEOUT_SECONDS: float = Field(default=15.0, gt=0)
+    """How long the worker waits for a channel's service (Telegram, a push service) on one delivery."""
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: Literal["json", "console"] | None = None
     """Unset → console in dev, JSON elsewhere."""
@@ -152,6 +191,12 @@ class Settings(BaseSettings):
             )
         if self.ENV == "production" and not (self.JWT_PRIVATE_KEY or self.JWT_PRIVATE_KEY_FILE):
             raise ValueError("FINCLOUD_JWT_PRIVATE_KEY or FINCLOUD_JWT_PRIVATE_KEY_FILE must be set in production")
+        return self
+
+    @model_validator(mode="after")
+    def _one_smtp_tls_mode(self) -> Settings:
+        if self.SMTP_TLS and self.SMTP_STARTTLS:
+            raise ValueError("FINCLOUD_SMTP_TLS and FINCLOUD_SMTP_STARTTLS exclude each other: TLS is already on")
         return self
 
     @field_validator("DOWNLOAD_LINK_KEY")

@@ -18,16 +18,25 @@ from fincloud.jobs import deserialize_job, serialize_job
 from fincloud.storage import store_from_settings
 from subgraphs.portfolio.news.feeds import parse_feed_config
 from workers.budgets import budget_on_transaction_event, budget_receipts_prune
-from workers.dispatch import inbox_on_transaction_created
+from workers.dispatch import email_on_identity_request, inbox_on_transaction_created
 from workers.files import files_export, files_sweep
 from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.imports import import_commit
 from workers.news import news_cron, news_fetch
+from workers.notify import (
+    deliver,
+    notify_channel_verification,
+    notify_close,
+    notify_digest,
+    notify_on_event,
+    notify_sweep,
+    notify_telegram_link,
+)
 from workers.outbox import make_relay, outbox_sweep
 from workers.prices import prices_cron, prices_update
 from workers.purge import purge_household
 from workers.recurring import recurring_cron, recurring_materialize
-from workers.replicas import portfolio_on_account_changed
+from workers.replicas import notification_on_member_changed, portfolio_on_account_changed
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +63,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
+    await notify_close(ctx)
     if "engine" in ctx:
         await ctx["engine"].dispose()
 
@@ -68,7 +78,9 @@ def redis_settings() -> RedisSettings:
 class WorkerSettings:
     functions: list[Callable[..., Any]] = [
         inbox_on_transaction_created,
+        email_on_identity_request,
         portfolio_on_account_changed,
+        notification_on_member_changed,
         purge_household,
         fx_rates_fetch,
         budget_on_transaction_event,
@@ -77,6 +89,9 @@ class WorkerSettings:
         import_commit,
         news_fetch,
         prices_update,
+        notify_on_event,
+        deliver,
+        notify_channel_verification,
     ]
     cron_jobs = [
         cron(outbox_sweep, second={0, 15, 30, 45}, run_at_startup=True, unique=True, timeout=60),
@@ -91,6 +106,11 @@ class WorkerSettings:
         cron(news_cron, minute={20}, run_at_startup=False, unique=True, timeout=600),
         # Prices at the top of every hour (and at start-up); a quote fetched within the hour is reused from Redis.
         cron(prices_cron, minute={0}, run_at_startup=True, unique=True, timeout=1800),
+        # Notifications: deliveries whose job was lost, every minute; digests of what quiet hours or a rate cap held,
+        # hourly; Telegram chats asking to be linked, every 10 seconds (nothing without a bot token).
+        cron(notify_sweep, second={40}, run_at_startup=True, unique=True, timeout=120),
+        cron(notify_digest, minute={0}, second={10}, run_at_startup=True, unique=True, timeout=1800),
+        cron(notify_telegram_link, second={0, 10, 20, 30, 40, 50}, unique=True, timeout=60),
     ]
     on_startup = startup
     on_shutdown = shutdown

@@ -37,6 +37,7 @@ import jwt
 import pytest
 import websockets
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from graphql import (
     BooleanValueNode,
     DirectiveNode,
@@ -64,6 +65,7 @@ from websockets.typing import Subprotocol
 from fincloud.auth import Role, SigningKey, load_or_create_signing_key
 from fincloud.constants import SERVICE_TOKEN_HEADER, SUBGRAPHS
 from fincloud.db import create_engine
+from subgraphs.notification.services.dispatch import NOTIFIABLE_TOPICS
 from tests.conftest import TEST_SERVICE_TOKEN
 from tests.federation.conftest import Client, RunningStack
 from tests.federation.test_imports import uploaded as upload_statement
@@ -234,6 +236,10 @@ class Victim:
     """A purchase of that instrument in her portfolio."""
     alert_id: str = ""
     """A price alert on that instrument."""
+    channel_id: str = ""
+    """Alice's browser channel (WebPush), which one of her transaction notifications went to; switched off since."""
+    delivery_id: str = ""
+    """That notification's delivery on the channel (dead: the push endpoint is on loopback, which is refused)."""
     cursors: dict[str, str] = field(default_factory=dict)
     secrets: frozenset[str] = frozenset()
 
@@ -262,6 +268,8 @@ class Victim:
             self.instrument_id,
             self.activity_id,
             self.alert_id,
+            self.channel_id,
+            self.delivery_id,
         )
         return frozenset(v for v in values if v)
 
@@ -294,6 +302,8 @@ class Victim:
             instrument_id=new(),
             activity_id=new(),
             alert_id=new(),
+            channel_id=new(),
+            delivery_id=new(),
         )
 
 
@@ -373,6 +383,12 @@ RULE_REORDER = """mutation($input: RuleReorderInput!) {
     ruleReorder(input: $input) { rules { id name } errors { __typename message } } }"""
 SETTINGS_UPDATE = """mutation($input: CategorisationSettingsUpdateInput!) {
     categorisationSettingsUpdate(input: $input) { settings { householdId } errors { __typename message } } }"""
+
+
+NOTIFICATION_CHANNEL = "id householdId kind name target verified active"
+NOTIFICATION_DELIVERY = "id status attempts lastError channel { id target } notification { id title body }"
+NOTIFICATION_PREFERENCES_SET = f"""mutation($input: NotificationPreferencesSetInput!) {{
+    notificationPreferencesSet(input: $input) {{ preference {{ eventType channelIds }} {MUTATION_ERRORS} }} }}"""
 
 
 def _rule_input(_: Victim) -> dict[str, Any]:
@@ -574,13 +590,136 @@ ATTACKS: dict[str, list[Attack]] = {
             lambda v: {"input": {"id": v.alert_id}},
         )
     ],
+    # Notification: everything belongs to one user; another user's ids (a fellow member's too) look missing.
     "Query.inbox": [
-        Attack("query { inbox { edges { node { id householdId title body } } } }", Refused.OWN_ONLY),
+        Attack("query { inbox { unreadCount edges { node { id householdId title body } } } }", Refused.OWN_ONLY),
         Attack(
             "query($a: String) { inbox(after: $a) { edges { node { id householdId title body } } } }",
             Refused.OWN_ONLY,
             lambda v: {"a": v.cursors.get("inbox")},
         ),
+        Attack(
+            f"query($h: ID) {{ inbox(householdId: $h) {{ unreadCount {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+    ],
+    "Query.channels": [
+        Attack(f"query {{ channels {{ nodes {{ {NOTIFICATION_CHANNEL} }} }} }}", Refused.OWN_ONLY),
+        Attack(
+            f"query($h: ID) {{ channels(householdId: $h) {{ {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"h": v.household_id},
+        ),
+    ],
+    "Query.deliveries": [
+        Attack(f"query {{ deliveries {{ nodes {{ {NOTIFICATION_DELIVERY} }} }} }}", Refused.OWN_ONLY),
+        Attack(
+            f"query($c: ID) {{ deliveries(channelId: $c) {{ {CONNECTION} }} }}",
+            Refused.EMPTY,
+            lambda v: {"c": v.channel_id},
+        ),
+    ],
+    "Query.notificationPreferences": [
+        Attack(
+            f"query($h: ID!) {{ notificationPreferences(householdId: $h) {{ eventType channels {{ {NOTIFICATION_CHANNEL} }} }} }}",
+            Refused.NULL,
+            lambda v: {"h": v.household_id},
+        )
+    ],
+    "Query.notificationSettings": [
+        Attack("{ notificationSettings { timeZone locale quietStart quietEnd hourlyCap } }", Refused.OWN_ONLY)
+    ],
+    "Mutation.channelCreate": [
+        Attack(
+            f"""mutation($input: ChannelCreateInput!) {{
+                 channelCreate(input: $input) {{ channel {{ id }} secret linkUrl verificationSent {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"householdId": v.household_id, "kind": "EMAIL", "address": "planted@example.com"}},
+        )
+    ],
+    "Mutation.channelVerify": [
+        Attack(
+            f"""mutation($input: ChannelVerifyInput!) {{ channelVerify(input: $input) {{ channel {{ id }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.channel_id, "code": "123456"}},
+        )
+    ],
+    "Mutation.channelUpdate": [
+        Attack(
+            f"""mutation($input: ChannelUpdateInput!) {{
+                 channelUpdate(input: $input) {{ channel {{ {NOTIFICATION_CHANNEL} }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.channel_id, "name": "Planted", "active": False}},
+        )
+    ],
+    "Mutation.channelDelete": [
+        Attack(
+            f"""mutation($input: ChannelDeleteInput!) {{ channelDelete(input: $input) {{ deletedId {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.channel_id}},
+        )
+    ],
+    "Mutation.notificationPreferencesSet": [
+        Attack(
+            NOTIFICATION_PREFERENCES_SET,
+            Refused.NOT_FOUND,
+            lambda v: {
+                "input": {"householdId": v.household_id, "eventType": "PRICE_ALERT", "channelIds": [v.channel_id]}
+            },
+        ),
+        Attack(  # the attacker's own household (her first, the default) with Alice's channel
+            NOTIFICATION_PREFERENCES_SET,
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"eventType": "PRICE_ALERT", "channelIds": [v.channel_id]}},
+        ),
+    ],
+    "Mutation.notificationSettingsUpdate": [
+        # No ids: the caller's own settings, whoever they are (SELF_ONLY).
+        Attack(
+            f"""mutation($input: NotificationSettingsUpdateInput!) {{
+                 notificationSettingsUpdate(input: $input) {{ settings {{ hourlyCap }} {MUTATION_ERRORS} }} }}""",
+            Refused.OWN_ONLY,
+            lambda v: {"input": {"hourlyCap": 3}},
+        )
+    ],
+    "Mutation.inboxMarkRead": [
+        Attack(
+            f"""mutation($input: InboxMarkReadInput!) {{
+                 inboxMarkRead(input: $input) {{ notifications {{ id }} markedCount unreadCount {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"ids": [v.inbox_item_id]}},
+        ),
+        Attack(
+            f"""mutation($input: InboxMarkReadInput!) {{
+                 inboxMarkRead(input: $input) {{ notifications {{ id }} markedCount unreadCount {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"all": True, "householdId": v.household_id}},
+        ),
+    ],
+    "Mutation.inboxMarkUnread": [
+        Attack(
+            f"""mutation($input: InboxMarkUnreadInput!) {{
+                 inboxMarkUnread(input: $input) {{ notifications {{ id }} unreadCount {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"ids": [v.inbox_item_id]}},
+        )
+    ],
+    "Mutation.deliveryReplay": [
+        Attack(
+            f"""mutation($input: DeliveryReplayInput!) {{
+                 deliveryReplay(input: $input) {{ delivery {{ {NOTIFICATION_DELIVERY} }} {MUTATION_ERRORS} }} }}""",
+            Refused.NOT_FOUND,
+            lambda v: {"input": {"id": v.delivery_id}},
+        )
+    ],
+    "Subscription.notificationReceived": [
+        Attack(
+            "subscription($h: ID) { notificationReceived(householdId: $h) { id householdId title body } }",
+            Refused.NO_EVENT,
+            lambda v: {"h": v.household_id},
+        ),
+        Attack("subscription { notificationReceived { id householdId title body } }", Refused.NO_EVENT),
     ],
     "Query.apiKeys": [
         Attack(
@@ -1397,7 +1536,21 @@ VIEWER_READS: dict[str, ViewerRead] = {
         lambda v: {"id": v.portfolio_id},
         sees=lambda v: v.account_id,
     ),
-    "Query.inbox": ViewerRead("{ inbox { edges { node { id } } } }", sees=lambda v: v.inbox_item_id),
+    # Notification is per user: each token reads its own (Alice's READ key is Alice, so it sees hers; a viewer's own
+    # list may be empty). What the lists hold is checked in ATTACKS and in tests/subgraphs/notification.
+    "Query.inbox": ViewerRead("{ inbox { unreadCount edges { node { id } } } }", sees=lambda _: '"unreadCount"'),
+    "Query.channels": ViewerRead("{ channels { nodes { id } } }", sees=lambda _: '"channels"'),
+    "Query.deliveries": ViewerRead("{ deliveries { nodes { id status } } }", sees=lambda _: '"deliveries"'),
+    "Query.notificationSettings": ViewerRead("{ notificationSettings { hourlyCap } }", sees=lambda _: '"hourlyCap"'),
+    # A viewer of the household chooses where its events go for them: the event types are listed, defaults or not.
+    "Query.notificationPreferences": ViewerRead(
+        "query($h: ID!) { notificationPreferences(householdId: $h) { householdId eventType isDefault } }",
+        lambda v: {"h": v.household_id},
+        sees=lambda v: v.household_id,
+    ),
+    "Subscription.notificationReceived": ViewerRead(
+        "subscription { notificationReceived { householdId title } }", sees=lambda v: v.household_id
+    ),
     "Query.instruments": ViewerRead(
         '{ instruments(search: "ALICE") { edges { node { id } } } }', sees=lambda v: v.instrument_id
     ),
@@ -1672,6 +1825,7 @@ SELF_ONLY: dict[str, str] = {
     "Mutation.passwordChange": "changes the caller's own password, given the current one",
     "Mutation.accountDelete": "deletes the caller's own user, given the password",
     "Mutation.invitationAccept": "joins the caller to the household that invited the caller's own address",
+    "Mutation.notificationSettingsUpdate": "changes the caller's own delivery settings (time zone, quiet hours, cap)",
 }
 """Mutations that take no household: they act on the caller's own user, whatever household role the caller has,
 so they need no viewer-role attempt. Their ATTACKS entries check they reach no one else."""
@@ -1679,6 +1833,21 @@ so they need no viewer-role attempt. Their ATTACKS entries check they reach no o
 VIEWER_MAY: dict[str, str] = {
     "Mutation.transactionsExport": "only reads: a viewer may export (tests/subgraphs/budget/files, "
     "tests/federation/test_files_s3.py); another household's ids are refused in ATTACKS",
+    # Notification: a viewer is notified of the household's events too, so they set up where that happens for them.
+    # Only their own rows change; another user's ids look missing (ATTACKS); a READ key is refused (READ_KEY_ATTEMPTS).
+    **{
+        f"Mutation.{name}": "changes only the caller's own notification channels, preferences or inbox"
+        for name in (
+            "channelCreate",
+            "channelVerify",
+            "channelUpdate",
+            "channelDelete",
+            "notificationPreferencesSet",
+            "inboxMarkRead",
+            "inboxMarkUnread",
+            "deliveryReplay",
+        )
+    },
 }
 """Mutations a viewer of the household may call, and why."""
 
@@ -1909,7 +2078,7 @@ SNAPSHOT = {
         transactions(first: 100) { edges { node { id date amount { amount currency } payee memo } } }
     } } } }""",
     "portfolio": "{ portfolios { edges { node { id name baseCurrency account { id } } } } }",
-    "notification": "{ inbox(first: 100) { edges { node { id title body readAt } } } }",
+    "notification": "{ inbox(first: 100) { edges { node { id kind title body readAt } } } }",
 }
 """Alice's view of her data, asked of each subgraph directly (no router limits in the way)."""
 
@@ -1981,12 +2150,31 @@ class Ledger:
         while True:
             view = await self.view()
             transactions = sum(len(a["node"]["transactions"]["edges"]) for a in view["accounts"]["edges"])
-            caught_up = len(view["inbox"]["edges"]) == transactions and await self.budget_caught_up()
+            told = [e for e in view["inbox"]["edges"] if e["node"]["kind"] == "transaction_created"]
+            caught_up = (
+                len(told) == transactions and await self.budget_caught_up() and await self.notifications_caught_up()
+            )
             if caught_up or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.2)
-        assert len(view["inbox"]["edges"]) == transactions, "the worker did not deliver Alice's inbox items"
+        assert len(told) == transactions, "the worker did not deliver Alice's inbox items"
+        assert await self.notifications_caught_up(), "the worker did not notify Alice's household of everything"
         self.baseline = (view, await self.rows())
+
+    async def notifications_caught_up(self) -> bool:
+        """Whether every notifiable event of Alice's household (a transaction, a price alert ...) has become its
+        notifications: nothing of hers is still being written by the worker."""
+        async with self.engine.connect() as conn:
+            pending = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM (SELECT id, topic, household_id FROM budget.outbox UNION ALL "
+                    "SELECT id, topic, household_id FROM portfolio.outbox) o "
+                    "WHERE o.household_id::text = :h AND o.topic = ANY(:topics) "
+                    "AND NOT EXISTS (SELECT 1 FROM notification.notifications n WHERE n.event_id = o.id)"
+                ),
+                {"h": self.victim.household_id, "topics": sorted(NOTIFIABLE_TOPICS)},
+            )
+        return pending == 0
 
     async def budget_caught_up(self) -> bool:
         """Whether the budget consumer has handled each of Alice's transaction events (created, updated, deleted:
@@ -2123,6 +2311,54 @@ async def attach_document(client: Client, data: bytes, filename: str, **owner: s
     payload = response.json()["data"]["attachmentCreate"]
     assert payload["errors"] == [], payload
     return str(payload["attachment"]["id"])
+
+
+def browser_subscription(endpoint: str) -> dict[str, Any]:
+    """A browser's push subscription (``PushSubscription.toJSON()``) with real keys, for ``endpoint``."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    point = key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    b64 = lambda data: base64.urlsafe_b64encode(data).rstrip(b"=").decode()  # noqa: E731
+    return {"endpoint": endpoint, "keys": {"p256dh": b64(point), "auth": b64(b"0123456789abcdef")}}
+
+
+async def alice_notified_on_a_channel(alice: Client, household_id: str, account_id: str, path: str) -> tuple[str, str]:
+    """Alice's WebPush channel and the (dead) delivery of one transaction notification to it."""
+    data = await alice.run(
+        """mutation($input: ChannelCreateInput!) {
+             channelCreate(input: $input) { channel { id verified } errors { message } } }""",
+        input={"kind": "WEBPUSH", "subscription": browser_subscription(f"https://127.0.0.1:9/{path}")},
+    )
+    assert data["channelCreate"]["errors"] == [], data
+    channel_id = data["channelCreate"]["channel"]["id"]
+    preference = """mutation($input: NotificationPreferencesSetInput!) {
+        notificationPreferencesSet(input: $input) { errors { message } } }"""
+    chosen = {"householdId": household_id, "eventType": "TRANSACTION_CREATED"}
+    data = await alice.run(preference, input={**chosen, "channelIds": [channel_id]})
+    assert data["notificationPreferencesSet"]["errors"] == []
+    data = await alice.run(
+        """mutation($input: TransactionCreateInput!) { transactionCreate(input: $input) { errors { message } } }""",
+        input={"accountId": account_id, "date": "2026-11-28", "amount": "0"},
+    )
+    assert data["transactionCreate"]["errors"] == []
+    deadline = time.monotonic() + 30
+    while True:
+        log = await alice.run(
+            "query($c: ID) { deliveries(channelId: $c) { nodes { id status lastError } } }", c=channel_id
+        )
+        nodes = log["deliveries"]["nodes"]
+        if (nodes and nodes[0]["status"] == "DEAD") or time.monotonic() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    assert [n["status"] for n in nodes] == ["DEAD"], nodes
+    data = await alice.run(preference, input={**chosen, "useDefault": True})
+    assert data["notificationPreferencesSet"]["errors"] == []
+    # Off, so that her alerts (which default to every channel) start no delivery while the tests run.
+    data = await alice.run(
+        "mutation($input: ChannelUpdateInput!) { channelUpdate(input: $input) { errors { message } } }",
+        input={"id": channel_id, "active": False},
+    )
+    assert data["channelUpdate"]["errors"] == []
+    return str(channel_id), str(nodes[0]["id"])
 
 
 @pytest.fixture
@@ -2302,6 +2538,11 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
         )
         assert profile["importMappingProfileSave"]["errors"] == []
 
+        # Her browser as a notification channel, which one transaction notification went to (and died at: the push
+        # endpoint is on loopback, which FinCloud refuses); transactions then go back to the inbox only, so that no
+        # delivery of hers is in flight while the tests run.
+        channel_id, delivery_id = await alice_notified_on_a_channel(alice, household_id, account_id, secret("push"))
+
         # Vic accepts Alice's invitation as a viewer and refreshes into a token that names her household.
         vic = Client(http, stack.router_url)
         vic_registered = await register(vic, f"Vic{uuid.uuid4().hex[:8]}", "Vic's")
@@ -2343,6 +2584,8 @@ async def alice_and_mallory(stack: RunningStack, stack_engine: AsyncEngine) -> A
             instrument_id=instrument_id,
             activity_id=activity_id,
             alert_id=alert_id,
+            channel_id=channel_id,
+            delivery_id=delivery_id,
             secrets=frozenset(
                 {
                     marker,
@@ -2597,6 +2840,20 @@ READ_KEY_ATTEMPTS: dict[str, Attack] = {
     "Mutation.logout, everywhere": Attack(
         "mutation { logout(input: {everywhere: true}) { ok errors { __typename } } }", Refused.USER_ERROR
     ),
+    # Alice's own notification settings: a script holding her READ key must not send her notifications elsewhere.
+    **{
+        f"{coordinate}, Alice's own": ATTACKS[coordinate][0]
+        for coordinate in (
+            "Mutation.channelCreate",
+            "Mutation.channelUpdate",
+            "Mutation.channelDelete",
+            "Mutation.notificationPreferencesSet",
+            "Mutation.inboxMarkRead",
+            "Mutation.inboxMarkUnread",
+            "Mutation.deliveryReplay",
+        )
+    },
+    "Mutation.inboxMarkRead, all of Alice's": ATTACKS["Mutation.inboxMarkRead"][1],
 }
 """Everything a READ key could try on its owner's own account (it holds no password, so give it the right one)."""
 
@@ -2920,6 +3177,34 @@ async def test_subscriptions_never_deliver_another_households_events(scene: Scen
         assert leak not in heard, f"Mallory heard Alice's {leak}: {heard[:2000]}"
     assert_no_leak(heard, scene.victim)
     assert not [m for m in eavesdropper.log if m.get("id") == "attack0" and m["type"] == "next"], heard[:2000]
+    await scene.ledger.settle()
+
+
+async def test_notifications_reach_their_own_user_only(scene: Scene) -> None:
+    """Mallory, subscribed to notifications with Alice's household and without, hears her own and nothing of
+    Alice's; Vic, a viewer of Alice's household, hears his own notification of Alice's transaction."""
+    mallory = scene.mallory
+    attacks = ATTACKS["Subscription.notificationReceived"]
+    read = VIEWER_READS["Subscription.notificationReceived"]
+    assert read.sees is not None
+    eavesdropper = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {mallory.client.token}"})
+    vic = await Socket.open(scene.stack.router_url, {"authorization": f"Bearer {scene.vic.token}"})
+    try:
+        for index, attack in enumerate(attacks):
+            await eavesdropper.subscribe(f"attack{index}", attack.document, attack.variables(scene.victim))
+        await eavesdropper.subscribe("probe", attacks[1].document)
+        await until_heard(eavesdropper, "probe", lambda: scene.probe_transaction(mallory.client, mallory.account_id))
+        await vic.subscribe("vic", read.document)
+        heard = await until_heard(vic, "vic", lambda: scene.probe_transaction(scene.alice, scene.victim.account_id))
+        assert read.sees(scene.victim) in json.dumps(heard)
+        await eavesdropper.drain(1.5)
+    finally:
+        await eavesdropper.close()
+        await vic.close()
+    mine = [m for m in eavesdropper.log if m.get("type") == "next" and m.get("id") != "attack0"]
+    assert mine, "Mallory should hear her own notifications"
+    assert not [m for m in eavesdropper.log if m.get("id") == "attack0" and m["type"] == "next"]
+    assert_no_leak(json.dumps(eavesdropper.log), scene.victim)
     await scene.ledger.settle()
 
 

@@ -174,9 +174,10 @@ async def test_the_worker_turns_the_event_into_an_inbox_item(client: Client) -> 
         if items or time.monotonic() > deadline:
             break
         await asyncio.sleep(0.2)
-    assert [i["node"] for i in items] == [
-        {"title": "250.00 EUR on Savings", "body": "2026-11-27: 250.00 EUR, Salary", "kind": "transaction_created"}
-    ]
+    [item] = [i["node"] for i in items]
+    # Rendered for the member in their locale (English and UTC until they choose): the amount with its currency.
+    assert (item["title"], item["kind"]) == ("€250.00 · Salary", "transaction_created")
+    assert item["body"].startswith("€250.00 on Savings, Nov 27, 2026: Salary")
 
 
 async def test_the_sweep_cron_publishes_what_the_live_relay_missed(stack: RunningStack, client: Client) -> None:

@@ -13,10 +13,10 @@ from fincloud.service import Runtime
 from subgraphs.budget.models import Account, Transaction
 from subgraphs.budget.services.ledger import NewTransaction, create_transaction
 from subgraphs.identity.models import outbox as identity_outbox
-from subgraphs.notification.models import InboxItem
+from subgraphs.notification.models import Member, Notification
 from subgraphs.portfolio.models import BudgetAccount
 from tests.factories import deliver_events, make_account
-from workers.dispatch import inbox_on_transaction_created
+from workers.notify import notify_on_event
 from workers.outbox import make_relay
 from workers.purge import purge_household
 
@@ -34,7 +34,7 @@ async def record_one(runtime: Runtime) -> uuid.UUID:
     return household
 
 
-async def test_a_transaction_event_enqueues_its_job_once_and_the_job_fills_the_inbox_once(
+async def test_a_transaction_event_enqueues_its_job_once_and_the_job_notifies_each_member_once(
     runtime: Runtime, pool: ArqRedis
 ) -> None:
     household = await record_one(runtime)
@@ -44,33 +44,42 @@ async def test_a_transaction_event_enqueues_its_job_once_and_the_job_fills_the_i
     jobs = await pool.queued_jobs(queue_name=ARQ_QUEUE)
     assert sorted(job.function for job in jobs) == [
         "budget_on_transaction_event",
-        "inbox_on_transaction_created",
+        "notify_on_event",
         "portfolio_on_account_changed",
     ]
-    [job] = [job for job in jobs if job.function == "inbox_on_transaction_created"]
+    [job] = [job for job in jobs if job.function == "notify_on_event"]
 
     # Redelivery of the same event (a relay crash after enqueueing) must not double the job or the inbox item.
     [event_json] = job.args
     await relay._dispatch(Event.from_json(event_json))
     assert len(await pool.queued_jobs(queue_name=ARQ_QUEUE)) == 3
 
+    async with runtime.sessionmaker() as session, session.begin():
+        session.add(
+            Member(
+                household_id=household,
+                user_id=uuid.uuid4(),
+                role="owner",
+                email="ada@example.org",
+                email_verified=True,
+                changed_at=dt.datetime.now(dt.UTC),
+            )
+        )
     ctx = {"sessionmaker": runtime.sessionmaker}
-    assert await inbox_on_transaction_created(ctx, event_json) is True
-    assert await inbox_on_transaction_created(ctx, event_json) is False
+    await notify_on_event(ctx, event_json)
+    await notify_on_event(ctx, event_json)
     async with runtime.sessionmaker() as session:
-        [item] = (await session.scalars(select(InboxItem))).all()
+        [item] = (await session.scalars(select(Notification))).all()
     assert item.household_id == household
-    assert item.title == "-4.20 EUR on Joint"
-    assert item.body == "2026-11-28: -4.20 EUR, Café"
+    assert item.in_inbox is True
+    assert "Café" in item.title
 
 
 async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Runtime, pool: ArqRedis) -> None:
     doomed, kept = await record_one(runtime), await record_one(runtime)
     assert (
         sorted(await deliver_events(runtime, pool))
-        == ["budget_on_transaction_event"] * 2
-        + ["inbox_on_transaction_created"] * 2
-        + ["portfolio_on_account_changed"] * 2
+        == ["budget_on_transaction_event"] * 2 + ["notify_on_event"] * 2 + ["portfolio_on_account_changed"] * 2
     )
     relay = make_relay({"redis": pool, "engine": runtime.engine})
     async with runtime.sessionmaker() as session, session.begin():
@@ -86,10 +95,10 @@ async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Run
     [job] = await pool.queued_jobs(queue_name=ARQ_QUEUE)
     assert job.function == "purge_household"
     ctx = {"sessionmaker": runtime.sessionmaker}
-    assert await purge_household(ctx, job.args[0]) == 5  # account, payee, transaction, inbox item, account replica
+    assert await purge_household(ctx, job.args[0]) == 4  # account, payee, transaction, account replica
     assert await purge_household(ctx, job.args[0]) == 0
     async with runtime.sessionmaker() as session:
-        for model in (Account, Transaction, InboxItem, BudgetAccount):
+        for model in (Account, Transaction, BudgetAccount):
             households = set(await session.scalars(select(model.household_id)))
             assert households == {kept}, model
         assert await session.scalar(select(func.count()).select_from(Account)) == 1
