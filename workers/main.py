@@ -24,7 +24,9 @@ from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.imports import import_commit
 from workers.news import news_cron, news_fetch
 from workers.notify import (
+    channels_of,
     deliver,
+    http_of,
     notify_channel_verification,
     notify_close,
     notify_digest,
@@ -50,6 +52,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
     ctx["settings"] = settings
     ctx["store"] = store_from_settings(settings)
+    # Loaded here, in the context every job's own copy starts from: set inside a job, they would be lost with it.
+    channels_of(ctx)
+    http_of(ctx)
     ctx["relay"] = make_relay(ctx)
     listening = asyncio.Event()
     ctx["relay_task"] = asyncio.create_task(ctx["relay"].run(ready=listening), name="outbox-relay")
