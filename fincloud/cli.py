@@ -79,10 +79,11 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from arq.worker import check_health, run_worker
+    from arq.worker import check_health
 
     from fincloud.logs import configure_logging
     from workers.main import WorkerSettings
+    from workers.runner import run
 
     settings = _settings()
     if args.check:
@@ -92,7 +93,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         level=settings.LOG_LEVEL,
         json_format=(settings.LOG_FORMAT or ("console" if settings.ENV == "dev" else "json")) == "json",
     )
-    run_worker(WorkerSettings.with_redis())  # type: ignore[arg-type]
+    run(WorkerSettings.with_redis())
     return 0
 
 

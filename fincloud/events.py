@@ -128,6 +128,10 @@ Publish = Callable[[str, str], Awaitable[Any]]
 Dispatch = Callable[[Event], Awaitable[None]]
 
 
+RELAY_PAUSE_MAX = 5.0
+"""The longest pause between the relay's tries while PostgreSQL or Redis is away."""
+
+
 class OutboxRelay:
     """Moves committed outbox rows of the given schemas to Redis (``publish``) and the job queue (``dispatch``).
 
@@ -221,8 +225,12 @@ class OutboxRelay:
             self._wake.set()
 
     async def run(self, *, ready: asyncio.Event | None = None) -> None:
-        """Relay at every commit until cancelled: LISTEN for outbox notifications, reconnecting on failure."""
+        """Relay at every commit until cancelled: LISTEN for outbox notifications, reconnecting on failure.
+
+        A failure (PostgreSQL or Redis away) is logged with its traceback once; the relay tries again after a pause
+        that grows from 0.5 s to ``RELAY_PAUSE_MAX`` while the failures last, and says when it is back."""
         dsn = async_url(self._engine.url.render_as_string(hide_password=False)).set(drivername="postgresql")
+        failures = 0
         while True:
             conn: asyncpg.Connection | None = None
             try:
@@ -239,11 +247,18 @@ class OutboxRelay:
                     schemas, self._pending = self._pending, set()
                     for schema in schemas:
                         await self.relay_schema(schema)
+                    if failures:
+                        logger.info("outbox relay recovered", extra={"failed_passes": failures})
+                        failures = 0
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                logger.exception("outbox relay failed; retrying in 1s")
-                await asyncio.sleep(1)
+            except Exception as exc:
+                failures += 1
+                if failures == 1:
+                    logger.exception("outbox relay failed; trying again until it works")
+                else:
+                    logger.debug("outbox relay still failing", extra={"error": f"{type(exc).__name__}: {exc}"})
+                await asyncio.sleep(min(RELAY_PAUSE_MAX, 0.5 * 2 ** min(failures - 1, 4)))
             finally:
                 if conn is not None:
                     with contextlib.suppress(Exception):

@@ -180,11 +180,11 @@ async def deliver(ctx: dict[str, Any], delivery_id: str) -> str:
 async def notify_sweep(ctx: dict[str, Any]) -> int:
     """Enqueue deliveries due for a try whose job was lost; returns how many were looked at.
 
-    Each is enqueued under its usual job id, which arq refuses while that job exists: a job still queued is not
-    doubled. But a job whose worker was killed while running it stays behind arq's in-progress key until the longest
-    job timeout has passed (half an hour), and a finished job's id is kept with its result for an hour; a delivery
-    still due ``RESCUE_AFTER`` later gets one more job under a rescue id. A rescue that meets the original is
-    harmless: the row is locked while sent, and a sent delivery is never sent again."""
+    Each is enqueued under its usual job id, which arq refuses while that job exists: a job still queued (or running,
+    or held by the lease of a killed worker, ``workers/runner.py``) is not doubled. But a finished job's id is kept
+    with its result for an hour (a try that crashed on an error, not on a failed send); a delivery still due
+    ``RESCUE_AFTER`` later gets one more job under a rescue id. A rescue that meets the original is harmless: the
+    row is locked while sent, and a sent delivery is never sent again."""
     now = dt.datetime.now(dt.UTC)
     async with ctx["sessionmaker"]() as session:
         lost = await lost_deliveries(session=session, now=now)

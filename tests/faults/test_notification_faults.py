@@ -8,8 +8,8 @@ request's signature and counts each ``X-FinCloud-Delivery``. Each scenario regis
 ``transaction created`` to the receiver (and keeps it in the inbox), records transactions through the router, and
 meanwhile kills something. Every wait polls with a deadline; nothing sleeps to assert.
 
-Two strict ``xfail`` tests pin what does not hold yet (their reasons say why); when the worker is fixed they pass,
-and pytest fails them until the marker goes. Not tested, because it cannot hold by design: jobs that were queued
+The worker (``workers/runner.py``) holds each running job on a 30-second lease and outlives a Redis outage;
+without either, a killed worker's jobs waited half an hour and the worker exited with Redis. Not tested, because it cannot hold by design: jobs that were queued
 in Redis and not started are gone when Redis comes back empty (a server without persistence, a lost volume, a
 ``FLUSHALL``; the compose file runs Redis with ``--appendonly yes``, so a plain restart keeps them). For a
 ``deliver`` job, ``notify_sweep`` enqueues the delivery again a minute later; a ``notify_on_event`` job's event is
@@ -64,16 +64,6 @@ PREFERENCES_SET = """mutation($input: NotificationPreferencesSetInput!) {
 INBOX = "query { inbox(first: 100) { nodes { id } unreadCount } }"
 DELIVERIES = """query { deliveries(first: 100) {
   nodes { status attempts lastError latencyMs notification { id } } } }"""
-
-STUCK = (
-    "A deliver (or notify_on_event) job running when the worker is SIGKILLed is not run again for ~30 minutes: "
-    "arq keeps the job in the queue behind its 'arq:in-progress:<job id>' key, whose TTL is the longest timeout of "
-    "any function or cron job of WorkerSettings plus 10 s (recurring_cron, prices_cron, notify_digest: 1800 s), "
-    "and notify_sweep re-enqueues the pending delivery under the same job id (deliver:<id>), which arq refuses "
-    "while that job exists. A killed notify_on_event job waits as long, and nothing else runs it sooner (its "
-    "event is already marked published in the outbox)."
-)
-
 
 # ---------------------------------------------------------------------------------------------------------------
 # The stack, the user, and what the database says.
@@ -426,7 +416,6 @@ async def test_a_worker_killed_mid_dispatch_loses_nothing_it_was_not_doing_and_s
     assert done <= set(inbox) <= existing
 
 
-@pytest.mark.xfail(strict=True, reason=STUCK)
 async def test_a_what_the_killed_worker_was_doing_is_done_after_recovery_and_only_that_arrives_twice(
     kill: Kill, db: AsyncEngine
 ) -> None:
@@ -466,8 +455,7 @@ async def test_b_events_recorded_while_redis_is_down_are_relayed_when_it_is_back
     # Queued jobs die with an empty Redis (see the module's notes); the outage starts with none waiting.
     await eventually(lambda: waiting_jobs(faults.redis.url), lambda n: n == 0, within=WITHIN, what="an idle queue")
 
-    # The worker exits when it loses Redis (test_b_the_worker_outlives_a_redis_outage): it is supervised here,
-    # started again whenever it exits, as its container's restart policy would.
+    # Supervised as its container's restart policy would: the worker must not need it.
     async with faults.supervised() as exits:
         faults.redis.kill()
         during = await home.record([f"Outage {i}" for i in range(K)])  # the outbox is in PostgreSQL
@@ -475,31 +463,36 @@ async def test_b_events_recorded_while_redis_is_down_are_relayed_when_it_is_back
         await asyncio.to_thread(faults.redis.start)
         await delivered_once(home, db, first + during)
     assert await unpublished(db, during) == 0
-    print(f"\nRedis outage: the worker exited {len(exits)} time(s), with codes {exits}")
+    assert exits == [], f"the worker exited during the outage, with codes {exits}"
 
 
 OUTAGE = 10.0
 """How long Redis stays away in the worker's outage test."""
 
-WORKER_DIES = (
-    "The worker process exits when Redis is unreachable: arq's poll loop raises redis ConnectionError out of "
-    "Worker.run (and Worker.close fails on the same error), so fincloud worker ends with code 1; `fincloud dev` "
-    "then stops the whole stack, and in Docker only the restart policy brings it back."
-)
 
-
-@pytest.mark.xfail(strict=True, reason=WORKER_DIES)
-async def test_b_the_worker_outlives_a_redis_outage(faults: FaultStack) -> None:
+async def test_b_the_worker_outlives_a_redis_outage_and_carries_on_after_it(
+    faults: FaultStack,
+    http: httpx.AsyncClient,
+    db: AsyncEngine,
+    receivers: Callable[[float], WebhookReceiver],
+) -> None:
+    home = await sign_up(faults, http, db, receivers(0.0))
+    assert faults.worker is not None
     assert faults.worker_alive()
+    pid = faults.worker.process.pid
     faults.redis.kill()
     try:
         deadline = time.monotonic() + OUTAGE
         while time.monotonic() < deadline and faults.worker_alive():
             await asyncio.sleep(0.1)
-        assert faults.worker is not None
         assert faults.worker_alive(), f"the worker exited with code {faults.worker.process.returncode}"
     finally:
         await asyncio.to_thread(faults.redis.start)
+    # The same process picks up the work recorded after the outage.
+    after = await home.record(["After the outage"])
+    await delivered_once(home, db, after)
+    assert faults.worker.process.pid == pid
+    assert faults.worker_alive()
 
 
 # ---------------------------------------------------------------------------------------------------------------
