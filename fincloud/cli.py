@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from fincloud.constants import SUBGRAPHS
@@ -55,10 +57,24 @@ def cmd_compose(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _database_url(settings: Settings) -> Iterator[str]:
+    """The configured database, or the embedded one in ``DATA_DIR`` (started for the command and stopped after)."""
+    if settings.DATABASE_URL:
+        yield settings.DATABASE_URL
+        return
+    from fincloud.embedded import EmbeddedPostgres
+
+    embedded = EmbeddedPostgres(settings.DATA_DIR)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+
+
 def cmd_migrate(_: argparse.Namespace) -> int:
     import asyncio
 
-    from fincloud.embedded import EmbeddedPostgres
     from fincloud.migrate import upgrade_all
     from fincloud.storage import S3ObjectStore, store_from_settings
 
@@ -66,15 +82,31 @@ def cmd_migrate(_: argparse.Namespace) -> int:
     store = store_from_settings(settings)
     if isinstance(store, S3ObjectStore):
         asyncio.run(store.ensure_bucket())
-    if settings.DATABASE_URL:
-        upgrade_all(settings.DATABASE_URL)
-    else:
-        embedded = EmbeddedPostgres(settings.DATA_DIR)
-        try:
-            upgrade_all(embedded.start())
-        finally:
-            embedded.stop()
+    with _database_url(settings) as database_url:
+        upgrade_all(database_url)
     print("fincloud: database is up to date")
+    return 0
+
+
+async def _announce_members(database_url: str) -> int:
+    from fincloud.db import create_engine, make_sessionmaker
+    from subgraphs.identity.services.member_events import announce_members
+
+    engine = create_engine(database_url, pool_size=1, application_name="fincloud-announce-members")
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            return await announce_members(session=session)
+    finally:
+        await engine.dispose()
+
+
+def cmd_announce_members(_: argparse.Namespace) -> int:
+    import asyncio
+
+    settings = _settings()
+    with _database_url(settings) as database_url:
+        count = asyncio.run(_announce_members(database_url))
+    print(f"fincloud: announced {count} household member(s); the worker passes them on to notification")
     return 0
 
 
@@ -122,6 +154,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # Longer than the router's idle keep-alive (a few seconds): the router, not the subgraph, closes an idle
         # connection, so a request never meets a socket the subgraph is closing ("socket hang up").
         timeout_keep_alive=SUBGRAPH_KEEP_ALIVE_SECONDS,
+        # Subscriptions reach a subgraph from the router over loopback or a cluster network: compressing every event
+        # (and the router inflating it) costs CPU on both sides for nothing.
+        ws_per_message_deflate=False,
     )
     return 0
 
@@ -139,6 +174,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = commands.add_parser("migrate", help="upgrade every subgraph's database schema")
     migrate.set_defaults(handler=cmd_migrate)
+
+    announce = commands.add_parser(
+        "announce-members",
+        help="have identity announce every household member again, to rebuild notification's list of whom to notify"
+        " (idempotent: safe to run at any time, as often as needed)",
+        description="Write an identity.member_changed event for every current household member; the worker relays"
+        " them to notification's replica of the members. Idempotent: each event describes the member as they are"
+        " now and older news is ignored, so running it again, or while FinCloud is in use, leaves the same replica."
+        " `fincloud migrate` does this once on its own for households created before members were announced; run"
+        " this to rebuild the replica later (for example after restoring notification's tables from a backup).",
+    )
+    announce.set_defaults(handler=cmd_announce_members)
 
     worker = commands.add_parser("worker", help="run the background worker (outbox relay, jobs, cron)")
     worker.add_argument("--check", action="store_true", help="exit 0 if a worker is alive (health check)")

@@ -5,6 +5,7 @@ broadcaster), for as long as the viewer's token is valid."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterable, AsyncIterator
 from datetime import UTC, datetime
 from typing import cast
@@ -17,7 +18,7 @@ from fincloud.constants import event_channel
 from fincloud.events import Event
 from fincloud.graphql import UnauthenticatedError
 
-__all__ = ["seconds_left", "viewer_events"]
+__all__ = ["parsed", "seconds_left", "viewer_events"]
 
 
 def seconds_left(viewer: Viewer) -> float | None:
@@ -27,24 +28,36 @@ def seconds_left(viewer: Viewer) -> float | None:
     return max(0.0, (viewer.expires_at - datetime.now(UTC)).total_seconds())
 
 
+@functools.lru_cache(maxsize=256)
+def parsed(message: str) -> Event:
+    """The event a published message carries, parsed once however many subscriptions of this process receive it
+    (they share it: its payload is read-only)."""
+    return Event.from_json(message)
+
+
 async def viewer_events(
     broadcast: Broadcast, viewer: Viewer, topic: str, *, public: bool = False
 ) -> AsyncIterator[Event]:
     """Events of ``topic`` of the viewer's households as they arrive (and, with ``public``, those of no household,
     such as a listed instrument's price). Ends when the broadcaster does; raises ``UnauthenticatedError`` when the
     viewer's token expires."""
+    left = seconds_left(viewer)
+    loop = asyncio.get_running_loop()
+    deadline = None if left is None else loop.time() + left
     async with broadcast.subscribe(channel=event_channel(topic)) as subscriber:
         messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
         while True:
             try:
-                message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
+                # A timer, not a task per message (``asyncio.wait_for``): a thousand subscriptions wait at once.
+                async with asyncio.timeout_at(deadline):
+                    message = await anext(messages)
             except StopAsyncIteration:
                 return
             except TimeoutError:
                 raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
             if message is None:
                 continue
-            event = Event.from_json(message.message)
+            event = parsed(message.message)
             if event.household_id is None:
                 if not public:
                     continue

@@ -36,6 +36,8 @@
 //   FINCLOUD_WS_SUBSCRIPTIONS_PER_SOCKET  subscriptions on one upstream WebSocket to a subgraph (100, Strawberry's
 //                                  max_subscriptions_per_connection: never more than the subgraphs accept); a token
 //                                  with more gets more sockets (src/ws-pool.ts)
+//   FINCLOUD_WS_SHARE_SUBSCRIPTIONS  1: identical subscriptions of one token (tabs, devices of one session) share
+//                                  one upstream operation (src/multicast.ts); 0: one upstream operation each (1)
 //
 // Who may call what:
 //   credentials      Authorization: Bearer <jwt> | Bearer fck_<API key>; WebSocket connectionParams
@@ -60,7 +62,7 @@
 //                        (for an API key: the JWT identity exchanged it for)
 //   WebSocket            connection_init payload {serviceToken, jwt: {<verified claims>}, token: "<jwt>"}
 //                        (jwt and token only when the client sent a valid token; one upstream socket per token
-//                        and per FINCLOUD_WS_SUBSCRIPTIONS_PER_SOCKET of its subscriptions)
+//                        and per FINCLOUD_WS_SUBSCRIPTIONS_PER_SOCKET of its distinct subscriptions)
 // The client's own Authorization header is not passed on; a client-sent extensions.jwt is replaced or dropped.
 // identity's Set-Cookie headers are passed back to the client.
 
@@ -201,6 +203,7 @@ const limits = {
     STRAWBERRY_MAX_SUBSCRIPTIONS_PER_CONNECTION,
     1,
   ),
+  shareSubscriptions: intFromEnv('FINCLOUD_WS_SHARE_SUBSCRIPTIONS', 1) > 0,
 };
 
 // The transports, loaded here rather than on first use: by default the gateway imports a transport's module when the
@@ -209,7 +212,7 @@ const limits = {
 // socket (src/ws-pool.ts). Any other kind is imported as the gateway would.
 const transports: Record<string, Transport> = {
   http: httpTransport,
-  ws: pooledWsTransport({ maxPerSocket: limits.subscriptionsPerSocket }),
+  ws: pooledWsTransport({ maxPerSocket: limits.subscriptionsPerSocket, share: limits.shareSubscriptions }),
 };
 
 export const gatewayConfig: GatewayCLIConfig = {

@@ -18,7 +18,7 @@ from fincloud.jobs import deserialize_job, serialize_job
 from fincloud.storage import store_from_settings
 from subgraphs.portfolio.news.feeds import parse_feed_config
 from workers.budgets import budget_on_transaction_event, budget_receipts_prune
-from workers.dispatch import email_on_identity_request, inbox_on_transaction_created
+from workers.dispatch import email_on_identity_request
 from workers.files import files_export, files_sweep
 from workers.fx import fx_rates_cron, fx_rates_fetch
 from workers.imports import import_commit
@@ -82,7 +82,6 @@ def redis_settings() -> RedisSettings:
 
 class WorkerSettings:
     functions: list[Callable[..., Any]] = [
-        inbox_on_transaction_created,
         email_on_identity_request,
         portfolio_on_account_changed,
         notification_on_member_changed,

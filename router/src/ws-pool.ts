@@ -13,7 +13,8 @@
 // `maxPerSocket` operations. Counts drop the moment an operation ends (which is when the client sends `complete`
 // upstream; Strawberry handles a socket's messages in order, so a slot freed here is free there too).
 //
-// It also names what a subgraph refused, in the router's log: the client still reads "Unexpected error.".
+// It also names what a subgraph refused, in the router's log: the client still reads "Unexpected error.". And
+// identical subscriptions of one token share one upstream operation (src/multicast.ts), unless `share` is off.
 
 import type {
   DisposableExecutor,
@@ -24,6 +25,7 @@ import { getInterpolatedHeadersFactory, getInterpolatedStringFactory } from '@gr
 import wsTransport, { type WSTransportOptions } from '@graphql-mesh/transport-ws';
 import { dispose, isDisposable, makeAsyncDisposable } from '@graphql-mesh/utils';
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
+import { Multicast, operationKey } from './multicast.js';
 
 /** Strawberry's default `max_subscriptions_per_connection`. */
 export const STRAWBERRY_MAX_SUBSCRIPTIONS_PER_CONNECTION = 100;
@@ -115,8 +117,15 @@ function releasing(
   return wrapped;
 }
 
-/** A WebSocket transport with at most `maxPerSocket` operations on one upstream socket (see the top). */
-export function pooledWsTransport({ maxPerSocket }: { maxPerSocket: number }): Transport<WSTransportOptions> {
+/** A WebSocket transport with at most `maxPerSocket` operations on one upstream socket, and identical subscriptions
+ * of one token sharing one operation when `share` is on (see the top). */
+export function pooledWsTransport({
+  maxPerSocket,
+  share = true,
+}: {
+  maxPerSocket: number;
+  share?: boolean;
+}): Transport<WSTransportOptions> {
   return {
     getSubgraphExecutor(options) {
       const { transportEntry, subgraphName } = options;
@@ -145,8 +154,7 @@ export function pooledWsTransport({ maxPerSocket }: { maxPerSocket: number }): T
         return new Error(`the ${subgraphName} subgraph refused the subscription: ${message}`);
       };
 
-      const executor = (request: ExecutionRequest) => {
-        const key = keyOf(request);
+      const upstream = (request: ExecutionRequest, key: string) => {
         const n = slots.acquire(key);
         let released = false;
         const done = () => {
@@ -175,6 +183,16 @@ export function pooledWsTransport({ maxPerSocket }: { maxPerSocket: number }): T
           });
         }
         return settle(result);
+      };
+      const multicast = new Multicast();
+      const executor = (request: ExecutionRequest) => {
+        const key = keyOf(request);
+        if (!share) return upstream(request, key);
+        return multicast.subscribe(
+          operationKey(key, request),
+          () => upstream(request, key) as AsyncIterable<ExecutionResult> | ExecutionResult,
+          request.signal ?? request.info?.signal,
+        );
       };
       return makeAsyncDisposable(executor as DisposableExecutor, async () => {
         await Promise.all(shards.map((s) => isDisposable(s) && dispose(s)));

@@ -25,7 +25,7 @@ from fincloud.constants import (
 )
 from fincloud.events import Event
 from fincloud.graphql import IsAuthenticated, UnauthenticatedError
-from fincloud.live import seconds_left, viewer_events
+from fincloud.live import parsed, seconds_left, viewer_events
 from subgraphs.budget.budgets.types import BudgetChangedEvent
 from subgraphs.budget.context import Context
 from subgraphs.budget.imports.subscriptions import import_progress
@@ -141,7 +141,7 @@ class Subscription:
                     raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
                 touched: list[uuid.UUID] = []
                 for message in batch:
-                    event = Event.from_json(message.message)
+                    event = parsed(message.message)
                     if event.household_id is None or not viewer.can_read(event.household_id):
                         continue
                     if household_id is not None and str(event.household_id) != str(household_id):

@@ -33,23 +33,6 @@ class Base(DeclarativeBase):
 outbox = outbox_table(Base.metadata)
 
 
-class InboxItem(Base):
-    """An in-app notification for a household; ``event_id`` makes delivery idempotent."""
-
-    __tablename__ = "inbox_items"
-
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
-    household_id: Mapped[uuid.UUID] = mapped_column()
-    event_id: Mapped[uuid.UUID] = mapped_column(unique=True)
-    kind: Mapped[str] = mapped_column(String(100))
-    title: Mapped[str] = mapped_column(String(300))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column()
-
-    __table_args__ = (Index("ix_inbox_items_household_created", "household_id", "created_at", "id"),)
-
-
 class Member(Base):
     """What notification knows of a household's members: a replica kept from identity's ``identity.member_changed``
     events (notification never reads identity's tables). ``changed_at`` is the ``occurred_at`` of the event applied

@@ -2,13 +2,16 @@
 
 The router multiplexes a token's subscriptions onto WebSockets to the notification subgraph, and Strawberry accepts at
 most 100 operations on one socket (``max_subscriptions_per_connection``); the 101st used to be refused, and its
-client read only "Unexpected error.". The router now opens another socket instead (router/src/ws-pool.ts)."""
+client read only "Unexpected error.". The router now opens another socket instead (router/src/ws-pool.ts). Identical
+subscriptions of one token share one upstream operation (router/src/multicast.ts): each still hears every event,
+leaving does not end the others', and another person's identical subscription never shares theirs."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 import jwt
@@ -23,6 +26,13 @@ SUBSCRIBERS = 150
 
 SUBSCRIBE = "subscription($h: ID!) { transactionCreated(householdId: $h) { eventId payee } }"
 
+EVERY_HOUSEHOLD = "subscription { transactionCreated { eventId payee } }"
+
+
+def named(name: str) -> str:
+    """The same subscription under an operation name of its own: a distinct upstream operation."""
+    return SUBSCRIBE.replace("subscription(", f"subscription {name}(", 1)
+
 
 class Listener:
     """One client WebSocket with one subscription, recording the payees it hears and anything else it is sent."""
@@ -34,14 +44,18 @@ class Listener:
         self.task = asyncio.create_task(self._listen())
 
     @classmethod
-    async def open(cls, url: str, token: str, household: str) -> Listener:
+    async def open(
+        cls, url: str, token: str, household: str | None, *, query: str = SUBSCRIBE, name: str | None = None
+    ) -> Listener:
         socket = await websockets.connect(
             url.replace("http://", "ws://"), subprotocols=[Subprotocol("graphql-transport-ws")], max_queue=None
         )
         await socket.send(json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}))
         ack = json.loads(await asyncio.wait_for(socket.recv(), 30))
         assert ack["type"] == "connection_ack", ack
-        payload = {"query": SUBSCRIBE, "variables": {"h": household}}
+        payload: dict[str, Any] = {"query": query, "variables": {} if household is None else {"h": household}}
+        if name is not None:
+            payload["operationName"] = name
         await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
         return cls(socket)
 
@@ -71,7 +85,10 @@ async def test_every_one_of_many_subscriptions_with_one_token_hears_the_event(
     try:
         for start in range(0, SUBSCRIBERS, 50):  # 50 handshakes at a time, as a busy start-up would
             listeners += await asyncio.gather(
-                *(Listener.open(stack.router_url, client.token, household) for _ in range(start, start + 50))
+                *(
+                    Listener.open(stack.router_url, client.token, household, query=named(f"Tab{i}"), name=f"Tab{i}")
+                    for i in range(start, start + 50)
+                )
             )
 
         async def record(payee: str) -> None:
@@ -109,3 +126,71 @@ async def test_every_one_of_many_subscriptions_with_one_token_hears_the_event(
         assert not any(listener.other for listener in listeners)
     finally:
         await asyncio.gather(*(listener.close() for listener in listeners), return_exceptions=True)
+
+
+async def test_identical_subscriptions_share_upstream_but_never_across_people_and_outlive_each_other(
+    stack: RunningStack, new_client: Callable[[], Client]
+) -> None:
+    alice, mallory = new_client(), new_client()
+    await alice.register("Alice")
+    await mallory.register("Mallory")
+    assert alice.token is not None
+    assert mallory.token is not None
+    household = jwt.decode(alice.token, options={"verify_signature": False})["households"][0]["id"]
+    account_id = await make_account(alice, name="Shared")
+    url = stack.router_url
+    tabs = await asyncio.gather(*(Listener.open(url, alice.token, household) for _ in range(20)))
+    # Another selection of the same field: an operation of its own.
+    every_household = await Listener.open(url, alice.token, None, query=EVERY_HOUSEHOLD)
+    # Mallory sends exactly Alice's subscription (her household's id): same operation, another person.
+    intruder = await Listener.open(url, mallory.token, household)
+    opened = [*tabs, every_household, intruder]
+    try:
+
+        async def record(payee: str) -> None:
+            data = await alice.run(
+                TRANSACTION_CREATE, input={"accountId": account_id, "date": "2026-11-28", "amount": "0", "payee": payee}
+            )
+            assert data["transactionCreate"]["errors"] == []
+
+        async def heard(listeners: list[Listener], payee: str, within: float = 10.0) -> bool:
+            deadline = time.monotonic() + within
+            while time.monotonic() < deadline:
+                if all(payee in listener.heard for listener in listeners):
+                    return True
+                await asyncio.sleep(0.05)
+            return False
+
+        live = False
+        for probe in range(60):  # until every subscription is live upstream
+            await record(f"probe-{probe}")
+            if await heard([*tabs, every_household], f"probe-{probe}", 1.0):
+                live = True
+                break
+        assert live, f"{sum(1 for t in tabs if t.heard)} of 20 tabs went live"
+
+        await record("Everyone")
+        assert await heard([*tabs, every_household], "Everyone")
+        # Mallory's copy of the operation was never shared with Alice's: she heard nothing of Alice's household.
+        assert intruder.heard == set()
+
+        # Nineteen tabs close; the last one still hears.
+        await asyncio.gather(*(tab.close() for tab in tabs[:19]))
+        await record("One tab left")
+        assert await heard([tabs[19], every_household], "One tab left")
+
+        # The last closes too (the upstream operation ends); a new tab starts it again and hears what comes next.
+        await tabs[19].close()
+        reopened = await Listener.open(url, alice.token, household)
+        opened.append(reopened)
+        live = False
+        for probe in range(60):
+            await record(f"again-{probe}")
+            if await heard([reopened], f"again-{probe}", 1.0):
+                live = True
+                break
+        assert live, "a subscription opened after the others closed never went live"
+        assert intruder.heard == set()
+        assert not any(listener.other for listener in opened)
+    finally:
+        await asyncio.gather(*(listener.close() for listener in opened), return_exceptions=True)

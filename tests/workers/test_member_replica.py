@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import os
+import subprocess
+import sys
 import uuid
 from datetime import timedelta
+from pathlib import Path
 
+from alembic import command
 from arq.connections import ArqRedis
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from fincloud.constants import ARQ_QUEUE, TOPIC_HOUSEHOLD_DELETED, TOPIC_MEMBER_CHANGED
 from fincloud.events import Event, write_event
+from fincloud.migrate import alembic_config
 from fincloud.service import Runtime
 from subgraphs.identity.models import outbox as identity_outbox
 from subgraphs.identity.services.accounts import mark_email_verified
@@ -24,6 +31,8 @@ from workers.purge import purge_household
 from workers.replicas import notification_on_member_changed
 
 Row = tuple[uuid.UUID, uuid.UUID, str, str, bool, str, bool]
+
+ROOT = Path(__file__).resolve().parents[2]
 
 MEMBER_JOBS = ("notification_on_member_changed", "purge_household")
 
@@ -177,3 +186,78 @@ async def test_a_purged_household_loses_its_members_and_others_keep_theirs(runti
     assert await purge_household(ctx(runtime), event.to_json()) == 2
     assert await purge_household(ctx(runtime), event.to_json()) == 0
     assert await replica(runtime) == []
+
+
+async def households_older_than_the_replica(runtime: Runtime) -> list[Row]:
+    """Ada's household with Bob in it, and Bob's own, as identity held them before it announced its members: no
+    ``identity.member_changed`` event was ever written for them, so notification knows nobody. Returns the replica
+    they should give."""
+    ada = await person(runtime, "ada@example.com")
+    [adas] = ada.household_ids
+    bob = await share(runtime, ada, "bob@example.com", role="VIEWER")
+    [bobs_own] = bob.household_ids
+    async with runtime.sessionmaker() as session, session.begin():
+        await mark_email_verified(session=session, user_id=uid(bob))
+        await session.execute(delete(identity_outbox).where(identity_outbox.c.topic == TOPIC_MEMBER_CHANGED))
+    return sorted(
+        [
+            (adas, uid(ada), "owner", "ada@example.com", False, "ada", False),
+            (adas, uid(bob), "viewer", "bob@example.com", True, "bob", False),
+            (bobs_own, uid(bob), "owner", "bob@example.com", True, "bob", False),
+        ]
+    )
+
+
+async def test_migrating_announces_the_members_of_households_older_than_the_replica(
+    runtime: Runtime, pool: ArqRedis
+) -> None:
+    expected = await households_older_than_the_replica(runtime)
+    assert await deliver_events(runtime, pool) == []
+    assert await replica(runtime) == []
+
+    # ``fincloud migrate`` on a database from before: identity's migration iden0004 announces every member once.
+    identity = alembic_config("identity", runtime.settings.DATABASE_URL or "")
+    await asyncio.to_thread(command.downgrade, identity, "iden0003")
+    await asyncio.to_thread(command.upgrade, identity, "heads")
+    assert await deliver_events(runtime, pool) == ["notification_on_member_changed"] * 3
+    assert await replica(runtime) == expected
+
+
+def announce_members_command(runtime: Runtime) -> str:
+    """``fincloud announce-members`` as an operator runs it, against the test database; returns what it printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FINCLOUD_")}
+    env |= {
+        "FINCLOUD_ENV": "test",
+        "FINCLOUD_DATABASE_URL": runtime.settings.DATABASE_URL or "",
+        "FINCLOUD_DATA_DIR": str(runtime.settings.DATA_DIR),
+        "FINCLOUD_SERVICE_TOKEN": runtime.settings.SERVICE_TOKEN,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "fincloud.cli", "announce-members"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+async def test_the_announce_members_command_fills_the_replica_and_running_it_again_changes_nothing(
+    runtime: Runtime, pool: ArqRedis
+) -> None:
+    expected = await households_older_than_the_replica(runtime)
+    assert await deliver_events(runtime, pool) == []
+
+    printed = await asyncio.to_thread(announce_members_command, runtime)
+    assert "announced 3 household member(s)" in printed
+    assert await deliver_events(runtime, pool) == ["notification_on_member_changed"] * 3
+    assert await replica(runtime) == expected
+
+    # Idempotent: the same members again, newer events describing the same present.
+    printed = await asyncio.to_thread(announce_members_command, runtime)
+    assert "announced 3 household member(s)" in printed
+    assert await deliver_events(runtime, pool) == ["notification_on_member_changed"] * 3
+    assert await replica(runtime) == expected

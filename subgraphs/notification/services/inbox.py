@@ -11,14 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fincloud.db import utcnow
-from fincloud.events import Event
-from subgraphs.notification.models import InboxItem, Notification
+from subgraphs.notification.models import Notification
 
-__all__ = ["mark_all_read", "mark_read", "mark_unread", "mine", "record_transaction_created", "unread_count"]
+__all__ = ["mark_all_read", "mark_read", "mark_unread", "mine", "unread_count"]
 
 
 def mine(
@@ -126,25 +124,3 @@ async def mark_all_read(
         .values(read_at=utcnow())
     )
     return int(result.rowcount or 0)
-
-
-async def record_transaction_created(*, session: AsyncSession, event: Event) -> bool:
-    """The household-wide inbox item of the first release, kept until its job (``workers/dispatch.py``) goes:
-    transactions now notify each member (``services.dispatch``)."""
-    if event.household_id is None:
-        return False
-    data = event.payload
-    amount = f"{data['amount']} {data['currency']}"
-    payee = data.get("payee") or "no payee"
-    result: Any = await session.execute(
-        insert(InboxItem)
-        .values(
-            household_id=event.household_id,
-            event_id=event.id,
-            kind="transaction_created",
-            title=f"{amount} on {data['account_name']}",
-            body=f"{data['date']}: {amount}, {payee}",
-        )
-        .on_conflict_do_nothing(index_elements=[InboxItem.event_id])
-    )
-    return bool(result.rowcount)

@@ -6,9 +6,10 @@ Notification never reads identity's tables: identity writes one event per (house
 begins, changes role or ends, or the user's email address, its verification or name changes. A removed member keeps
 a row with ``removed`` set (and no address or name), so a late, older event cannot bring them back.
 
-Households created before identity announced its members have no rows here. Identity's
-``subgraphs.identity.services.member_events.announce_members`` re-announces every current membership (safe to run at
-any time: each event describes the present and older ones are ignored); no ``fincloud`` command runs it yet.
+Households created before identity announced its members have no rows here until identity's migration ``iden0004``
+announces every current membership once. ``fincloud announce-members``
+(``subgraphs.identity.services.member_events.announce_members``) does the same at any time, for instance to rebuild
+this replica; it is safe to run again: each event describes the present and older ones are ignored.
 """
 
 from __future__ import annotations
