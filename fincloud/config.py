@@ -177,6 +177,9 @@ class Settings(BaseSettings):
     delivery log, and replayable by hand. Waits between tries grow 2 s, 4 s, 8 s ... up to 10 minutes, with jitter."""
     NOTIFY_HTTP_TIMEOUT_SECONDS: float = Field(default=15.0, gt=0)
     """How long the worker waits for a channel's service (Telegram, a push service) on one delivery."""
+    WORKER_CONCURRENCY: int = Field(default=50, ge=1, le=1000)
+    """How many jobs one worker runs at once. Most wait on the network (a webhook receiver, a mail server, a price
+    source) or the database, so a worker keeps many in flight; its database pool is sized from it."""
     LOG_LEVEL: str = "INFO"
     LOG_FORMAT: Literal["json", "console"] | None = None
     """Unset → console in dev, JSON elsewhere."""

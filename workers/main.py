@@ -48,7 +48,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     if not settings.DATABASE_URL:
         raise RuntimeError("FINCLOUD_DATABASE_URL must be set")
     parse_feed_config(settings.PORTFOLIO_NEWS_FEEDS)  # a misconfigured news feed is refused at start-up
-    ctx["engine"] = create_engine(settings.DATABASE_URL, pool_size=5, application_name="fincloud-worker")
+    # A connection for most running jobs, without holding one per job: a job waits a moment for one instead.
+    pool_size = max(5, min(20, settings.WORKER_CONCURRENCY // 3))
+    ctx["engine"] = create_engine(settings.DATABASE_URL, pool_size=pool_size, application_name="fincloud-worker")
     ctx["sessionmaker"] = make_sessionmaker(ctx["engine"])
     ctx["settings"] = settings
     ctx["store"] = store_from_settings(settings)
@@ -129,4 +131,5 @@ class WorkerSettings:
     @classmethod
     def with_redis(cls) -> type[WorkerSettings]:
         cls.redis_settings = redis_settings()  # type: ignore[attr-defined]
+        cls.max_jobs = get_settings().WORKER_CONCURRENCY  # type: ignore[attr-defined]
         return cls
