@@ -210,6 +210,35 @@ class OutboxRelay:
             raise failure
         return len(published)
 
+    async def redispatch(self, *, within_seconds: float, dispatch: Dispatch | None = None) -> int:
+        """Enqueue the jobs of every event published in the last ``within_seconds`` again (not the Redis messages:
+        subscriptions are live-only), through ``dispatch`` (default: the relay's own); returns how many events.
+        For when Redis lost the jobs it held (``workers/outbox.py``): a rare, whole scan of the recent outbox."""
+        send = dispatch or self._dispatch
+        total = 0
+        for schema in self._schemas:
+            query = text(
+                f"""
+                SELECT id, topic, household_id, payload, occurred_at FROM "{schema}".{OUTBOX}
+                WHERE published_at IS NOT NULL AND published_at >= now() - make_interval(secs => :within)
+                ORDER BY occurred_at, id
+                """
+            )
+            async with self._engine.connect() as conn:
+                rows = (await conn.execute(query, {"within": within_seconds})).all()
+            for row in rows:
+                await send(
+                    Event(
+                        id=row.id,
+                        topic=row.topic,
+                        household_id=row.household_id,
+                        occurred_at=row.occurred_at,
+                        payload=row.payload,
+                    )
+                )
+            total += len(rows)
+        return total
+
     async def sweep(self) -> int:
         """Publish events left behind for longer than the sweep age (the cron safety net)."""
         total = 0

@@ -38,3 +38,8 @@ EVENT_JOBS: dict[str, tuple[str, ...]] = {
     TOPIC_PORTFOLIO_ALERT: ("notify_on_event",),
     TOPIC_CHANNEL_VERIFICATION_REQUESTED: ("notify_channel_verification",),
 }
+
+NOT_REDRIVEN: frozenset[str] = frozenset({"email_on_identity_request"})
+"""Jobs that are not enqueued again after Redis lost its data (``workers/outbox.py``): they keep no record of what
+they did, so running them again would send the same account email twice. Every other job is idempotent by event
+id (receipts, unique keys, newest-wins replicas)."""

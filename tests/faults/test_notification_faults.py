@@ -9,16 +9,14 @@ request's signature and counts each ``X-FinCloud-Delivery``. Each scenario regis
 meanwhile kills something. Every wait polls with a deadline; nothing sleeps to assert.
 
 The worker (``workers/runner.py``) holds each running job on a 30-second lease and outlives a Redis outage;
-without either, a killed worker's jobs waited half an hour and the worker exited with Redis. Not tested, because it cannot hold by design: jobs that were queued
-in Redis and not started are gone when Redis comes back empty (a server without persistence, a lost volume, a
-``FLUSHALL``; the compose file runs Redis with ``--appendonly yes``, so a plain restart keeps them). For a
-``deliver`` job, ``notify_sweep`` enqueues the delivery again a minute later; a ``notify_on_event`` job's event is
-already marked published in its outbox, so nothing ever notifies it. The Redis scenario therefore starts its
-outage with no job waiting."""
+without either, a killed worker's jobs waited half an hour and the worker exited with Redis. Redis coming back empty (a server without persistence, a lost volume, a ``FLUSHALL``) loses the jobs it held;
+the worker notices (``workers/outbox.py``) and enqueues the recent events' jobs again: tested with jobs that the relay
+had enqueued and no worker had started."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -33,14 +31,17 @@ import redis.asyncio as aioredis
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from fincloud.constants import ARQ_QUEUE
+from fincloud.constants import ARQ_QUEUE, SUBGRAPHS
 from fincloud.db import create_engine
+from fincloud.events import Event, OutboxRelay
+from fincloud.jobs import create_job_pool
 from subgraphs.budget.models import outbox as budget_outbox
 from subgraphs.notification.models import Delivery, Member, Notification
 from tests.conftest import create_database, drop_database
 from tests.faults.support import FaultStack, Hit, RedisServer, WebhookReceiver, eventually, start_fault_stack
 from tests.federation.conftest import Client
 from tests.federation.test_slice import TRANSACTION_CREATE, make_account
+from workers.routes import EVENT_JOBS
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -464,6 +465,54 @@ async def test_b_events_recorded_while_redis_is_down_are_relayed_when_it_is_back
         await delivered_once(home, db, first + during)
     assert await unpublished(db, during) == 0
     assert exits == [], f"the worker exited during the outage, with codes {exits}"
+
+
+async def relay_once(db: AsyncEngine, redis_url: str) -> int:
+    """What the worker's relay does, once: publish every pending event and enqueue its jobs (as ``workers/outbox.py``
+    does); returns how many events went out."""
+    pool = await create_job_pool(redis_url)
+    try:
+
+        async def dispatch(event: Event) -> None:
+            for job in EVENT_JOBS.get(event.topic, ()):
+                await pool.enqueue_job(job, event.to_json(), _job_id=f"{job}:{event.id}")
+
+        async def publish(channel: str, message: str) -> None:
+            await pool.publish(channel, message)
+
+        relay = OutboxRelay(engine=db, schemas=SUBGRAPHS, publish=publish, dispatch=dispatch)
+        return sum([await relay.relay_schema(schema) for schema in SUBGRAPHS])
+    finally:
+        await pool.aclose()
+
+
+async def test_b_jobs_lost_with_redis_data_are_enqueued_again_and_delivered_once(
+    faults: FaultStack,
+    http: httpx.AsyncClient,
+    db: AsyncEngine,
+    receivers: Callable[[float], WebhookReceiver],
+) -> None:
+    home = await sign_up(faults, http, db, receivers(0.0))
+    first = await home.record(["Before the loss"])
+    await delivered_once(home, db, first)
+    await eventually(lambda: waiting_jobs(faults.redis.url), lambda n: n == 0, within=WITHIN, what="an idle queue")
+
+    assert faults.worker is not None
+    worker = faults.worker.process
+    worker.send_signal(signal.SIGSTOP)  # frozen: it neither relays nor runs jobs
+    try:
+        lost = await home.record([f"Lost {i}" for i in range(K)])
+        # The relay publishes them and enqueues their jobs, and marks them published; no worker starts the jobs.
+        assert await relay_once(db, faults.redis.url) >= K
+        assert await unpublished(db, lost) == 0
+        assert await waiting_jobs(faults.redis.url) >= K
+        faults.redis.kill()
+        await asyncio.to_thread(faults.redis.start)  # empty: the queued jobs are gone
+        assert await waiting_jobs(faults.redis.url) == 0
+    finally:
+        worker.send_signal(signal.SIGCONT)
+    await delivered_once(home, db, first + lost)
+    assert faults.worker_alive()
 
 
 OUTAGE = 10.0

@@ -7,7 +7,7 @@ from decimal import Decimal
 from arq.connections import ArqRedis
 from sqlalchemy import func, select
 
-from fincloud.constants import ARQ_QUEUE, TOPIC_HOUSEHOLD_DELETED
+from fincloud.constants import ARQ_QUEUE, TOPIC_EMAIL_REQUESTED, TOPIC_HOUSEHOLD_DELETED
 from fincloud.events import Event, write_event
 from fincloud.service import Runtime
 from subgraphs.budget.models import Account, Transaction
@@ -17,7 +17,7 @@ from subgraphs.notification.models import Member, Notification
 from subgraphs.portfolio.models import BudgetAccount
 from tests.factories import deliver_events, make_account
 from workers.notify import notify_on_event
-from workers.outbox import make_relay
+from workers.outbox import make_relay, redrive_if_redis_lost
 from workers.purge import purge_household
 
 
@@ -102,3 +102,43 @@ async def test_a_deleted_household_loses_its_data_in_every_subgraph(runtime: Run
             households = set(await session.scalars(select(model.household_id)))
             assert households == {kept}, model
         assert await session.scalar(select(func.count()).select_from(Account)) == 1
+
+
+async def test_when_redis_lost_its_data_the_recent_events_jobs_are_enqueued_again_but_not_account_emails(
+    runtime: Runtime, pool: ArqRedis
+) -> None:
+    household = await record_one(runtime)
+    async with runtime.sessionmaker() as session, session.begin():
+        await write_event(
+            session,
+            identity_outbox,
+            topic=TOPIC_EMAIL_REQUESTED,
+            household_id=None,
+            payload={"to": "ada@example.org", "template": "verify_email", "token": "t"},
+        )
+    ctx = {"redis": pool, "engine": runtime.engine}
+    ctx["relay"] = relay = make_relay(ctx)
+    assert await relay.relay_schema("budget") == 2
+    assert await relay.relay_schema("identity") >= 1
+    assert await redrive_if_redis_lost(ctx) >= 3  # the marker was missing: this Redis is new
+    ours = [job for job in await pool.queued_jobs(queue_name=ARQ_QUEUE) if str(household) in job.args[0]]
+    assert sorted(job.function for job in ours) == [
+        "budget_on_transaction_event",
+        "notify_on_event",
+        "portfolio_on_account_changed",
+    ]
+    emails = [job for job in await pool.queued_jobs(queue_name=ARQ_QUEUE) if "ada@example.org" in job.args[0]]
+    assert [job.function for job in emails] == ["email_on_identity_request"]  # from the relay, once
+
+    # Redis lost everything: only the redrive brings the jobs back, the account email excepted.
+    await pool.flushdb()
+    assert await redrive_if_redis_lost(ctx) >= 3
+    queued = await pool.queued_jobs(queue_name=ARQ_QUEUE)
+    assert sorted(job.function for job in queued if str(household) in job.args[0]) == [
+        "budget_on_transaction_event",
+        "notify_on_event",
+        "portfolio_on_account_changed",
+    ]
+    assert not [job for job in queued if "ada@example.org" in job.args[0]]
+    # With the marker in place, nothing is lost and nothing is enqueued.
+    assert await redrive_if_redis_lost(ctx) == 0
