@@ -33,6 +33,7 @@ __all__ = [
     "DecimalScalar",
     "Edge",
     "IsAuthenticated",
+    "LiveInterruptedError",
     "MoneyType",
     "NotFoundError",
     "PageInfo",
@@ -68,6 +69,16 @@ class UnauthenticatedError(GraphQLError):
 
     def __init__(self, message: str = "sign in first") -> None:
         super().__init__(message, extensions={"code": "UNAUTHENTICATED"})
+
+
+class LiveInterruptedError(GraphQLError):
+    """A subscription that cannot go on, or start, because the server lost its message bus (Redis) for a moment;
+    ``extensions.code = LIVE_INTERRUPTED``. Events of that moment were not heard: refetch, then subscribe again."""
+
+    def __init__(
+        self, message: str = "live updates were interrupted; fetch the latest data and subscribe again"
+    ) -> None:
+        super().__init__(message, extensions={"code": "LIVE_INTERRUPTED"})
 
 
 class IsAuthenticated(BasePermission):

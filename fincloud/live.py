@@ -1,19 +1,16 @@
 """What every subgraph's live fields share: the events of one topic that a viewer may see, as the outbox relay
 publishes them (on the Redis channel ``fincloud.constants.event_channel(topic)``, through the runtime's
-broadcaster), for as long as the viewer's token is valid."""
+hub, ``fincloud/broadcast.py``), for as long as the viewer's token is valid."""
 
 from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import cast
-
-from broadcaster import Broadcast
-from broadcaster import Event as BroadcastEvent
 
 from fincloud.auth import Viewer
+from fincloud.broadcast import Hub
 from fincloud.constants import event_channel
 from fincloud.events import Event
 from fincloud.graphql import UnauthenticatedError
@@ -35,28 +32,21 @@ def parsed(message: str) -> Event:
     return Event.from_json(message)
 
 
-async def viewer_events(
-    broadcast: Broadcast, viewer: Viewer, topic: str, *, public: bool = False
-) -> AsyncIterator[Event]:
+async def viewer_events(broadcast: Hub, viewer: Viewer, topic: str, *, public: bool = False) -> AsyncIterator[Event]:
     """Events of ``topic`` of the viewer's households as they arrive (and, with ``public``, those of no household,
-    such as a listed instrument's price). Ends when the broadcaster does; raises ``UnauthenticatedError`` when the
-    viewer's token expires."""
+    such as a listed instrument's price). Raises ``LiveInterruptedError`` when the hub lost Redis (events may have
+    been missed), and ``UnauthenticatedError`` when the viewer's token expires."""
     left = seconds_left(viewer)
     loop = asyncio.get_running_loop()
     deadline = None if left is None else loop.time() + left
     async with broadcast.subscribe(channel=event_channel(topic)) as subscriber:
-        messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
         while True:
             try:
                 # A timer, not a task per message (``asyncio.wait_for``): a thousand subscriptions wait at once.
                 async with asyncio.timeout_at(deadline):
-                    message = await anext(messages)
-            except StopAsyncIteration:
-                return
+                    message = await anext(subscriber)
             except TimeoutError:
                 raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
-            if message is None:
-                continue
             event = parsed(message.message)
             if event.household_id is None:
                 if not public:

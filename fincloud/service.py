@@ -1,4 +1,4 @@
-"""What every subgraph process shares: the runtime (database, Redis, broadcaster, token verifier), the typed
+"""What every subgraph process shares: the runtime (database, Redis, the publish/subscribe hub, token verifier), the typed
 request context, and ``create_subgraph_app`` — the ASGI app with the GraphQL route (HTTP and WebSocket, file
 uploads as GraphQL multipart requests, see ``fincloud.uploads``), the router's service credential check, and health
 endpoints."""
@@ -15,7 +15,6 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from arq import ArqRedis
-from broadcaster import Broadcast
 from cross_web import HTTPException
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -30,6 +29,7 @@ from strawberry.exceptions import ConnectionRejectionError
 from strawberry.federation import Schema
 
 from fincloud.auth import ANONYMOUS, AuthError, JwksVerifier, TokenVerifier, Viewer
+from fincloud.broadcast import Hub
 from fincloud.config import Settings
 from fincloud.constants import SERVICE_TOKEN_HEADER
 from fincloud.db import create_engine, make_sessionmaker
@@ -54,7 +54,7 @@ class Runtime:
     verifier: TokenVerifier
     store: ObjectStore
     jobs: ArqRedis | None = None
-    broadcast: Broadcast | None = None
+    broadcast: Hub | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -74,7 +74,7 @@ class Runtime:
         )
         redis = aioredis.Redis.from_url(settings.REDIS_URL)
         jobs = await create_job_pool(settings.REDIS_URL)
-        hub = Broadcast(settings.REDIS_URL) if broadcast else None
+        hub = Hub(settings.REDIS_URL) if broadcast else None
         if hub is not None:
             await hub.connect()
         runtime = cls(

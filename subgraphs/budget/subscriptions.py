@@ -1,6 +1,6 @@
 """Budget's live fields: Strawberry subscriptions fed by the outbox relay, which publishes every committed event on
 the Redis channel ``fincloud.constants.event_channel(topic)``; it reaches subscribers through the runtime's
-broadcaster."""
+hub (``fincloud/broadcast.py``)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from typing import Annotated
 
 import strawberry
-from broadcaster import Broadcast
-from broadcaster import Event as BroadcastEvent
 
+from fincloud import broadcast as hub
 from fincloud.constants import (
     TOPIC_ACCOUNT_CHANGED,
     TOPIC_BUDGET_CHANGED,
@@ -24,7 +23,7 @@ from fincloud.constants import (
     event_channel,
 )
 from fincloud.events import Event
-from fincloud.graphql import IsAuthenticated, UnauthenticatedError
+from fincloud.graphql import IsAuthenticated, LiveInterruptedError, UnauthenticatedError
 from fincloud.live import parsed, seconds_left, viewer_events
 from subgraphs.budget.budgets.types import BudgetChangedEvent
 from subgraphs.budget.context import Context
@@ -63,25 +62,30 @@ def accounts_touched(event: Event) -> list[uuid.UUID]:
     return touched
 
 
-async def _batches(broadcast: Broadcast, channels: Sequence[str]) -> AsyncIterator[list[BroadcastEvent]]:
+async def _batches(broadcast: hub.Hub, channels: Sequence[str]) -> AsyncIterator[list[hub.Message]]:
     """Messages of several channels as they arrive, each batch holding everything queued at that moment (a
-    reconciliation's hundred events come as one batch)."""
-    queue: asyncio.Queue[BroadcastEvent] = asyncio.Queue()
+    reconciliation's hundred events come as one batch). Raises ``LiveInterruptedError`` as the hub does."""
+    queue: asyncio.Queue[hub.Message | LiveInterruptedError] = asyncio.Queue()
 
-    async def pump(subscriber: object) -> None:
-        async for message in subscriber:  # type: ignore[attr-defined]
-            if message is not None:
+    async def pump(subscriber: hub.Subscription) -> None:
+        try:
+            async for message in subscriber:
                 await queue.put(message)
+        except LiveInterruptedError as exc:
+            await queue.put(exc)
 
     async with contextlib.AsyncExitStack() as stack:
         subscribers = [await stack.enter_async_context(broadcast.subscribe(channel=c)) for c in channels]
         pumps = [asyncio.create_task(pump(s)) for s in subscribers]
         try:
             while True:
-                batch = [await queue.get()]
+                items = [await queue.get()]
                 while not queue.empty():
-                    batch.append(queue.get_nowait())
-                yield batch
+                    items.append(queue.get_nowait())
+                for item in items:
+                    if isinstance(item, LiveInterruptedError):
+                        raise item
+                yield [item for item in items if isinstance(item, hub.Message)]
         finally:
             for task in pumps:
                 task.cancel()
@@ -109,7 +113,7 @@ class Subscription:
     ) -> AsyncGenerator[BudgetChangedEvent, None]:
         viewer = info.context.viewer
         broadcast = info.context.runtime.broadcast
-        assert broadcast is not None, "the budget subgraph runs with a broadcaster"
+        assert broadcast is not None, "the budget subgraph runs with a hub"
         async for event in viewer_events(broadcast, viewer, TOPIC_BUDGET_CHANGED):
             if str(event.household_id) == str(household_id):
                 yield BudgetChangedEvent.from_event(event)
@@ -129,7 +133,7 @@ class Subscription:
         context = info.context
         viewer = context.viewer
         broadcast = context.runtime.broadcast
-        assert broadcast is not None, "the budget subgraph runs with a broadcaster"
+        assert broadcast is not None, "the budget subgraph runs with a hub"
         batches = _batches(broadcast, [event_channel(topic) for topic in BALANCE_TOPICS])
         try:
             while True:

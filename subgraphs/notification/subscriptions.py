@@ -31,7 +31,7 @@ class Subscription:
     ) -> AsyncGenerator[TransactionCreatedEvent, None]:
         viewer = info.context.viewer
         broadcast = info.context.runtime.broadcast
-        assert broadcast is not None, "the notification subgraph runs with a broadcaster"
+        assert broadcast is not None, "the notification subgraph runs with a hub"
         async for event in viewer_events(broadcast, viewer, TRANSACTION_CREATED):
             if household_id is not None and str(event.household_id) != str(household_id):
                 continue
@@ -51,7 +51,7 @@ class Subscription:
     ) -> AsyncGenerator[Notification, None]:
         viewer = info.context.viewer
         broadcast = info.context.runtime.broadcast
-        assert broadcast is not None, "the notification subgraph runs with a broadcaster"
+        assert broadcast is not None, "the notification subgraph runs with a hub"
         user_id = str(viewer.user_id)
         async for event in viewer_events(broadcast, viewer, TOPIC_NOTIFICATION_CREATED):
             if str(event.payload.get("user_id")) != user_id:

@@ -3,7 +3,7 @@
 Whoever stores prices (the price worker, ``priceSet``, ``priceHistoryUpload``) writes one ``TOPIC_PRICES_UPDATED``
 event in the same transaction (``announce_prices``): the newest stored price of each instrument whose prices
 changed. The outbox relay publishes it on the Redis channel ``event_channel(TOPIC_PRICES_UPDATED)`` once the
-transaction commits, and it reaches subscribers through the runtime's broadcaster. A listed instrument's prices are
+transaction commits, and it reaches subscribers through the runtime's hub. A listed instrument's prices are
 public market data (the event has no household); a household's own instrument's event names its household.
 
 The event's payload::
@@ -193,7 +193,7 @@ class Subscription:
         context = info.context
         viewer = context.viewer
         broadcast = context.runtime.broadcast
-        assert broadcast is not None, "the portfolio subgraph runs with a broadcaster"
+        assert broadcast is not None, "the portfolio subgraph runs with a hub"
         only = None if instrument_ids is None else {parse_id(i) for i in instrument_ids} - {None}
         async for event in viewer_events(broadcast, viewer, TOPIC_PRICES_UPDATED, public=True):
             updates = [u for u in prices_in(event) if only is None or u.instrument_id in only]

@@ -25,7 +25,7 @@ import redis
 
 from fincloud.config import Settings
 from fincloud.constants import SUBGRAPHS
-from fincloud.devserver import GATEWAY_BIN, ROUTER_DIR, SUPERGRAPH, Child, Stack, child_env, http_ok, wait_until
+from fincloud.devserver import GATEWAY_BIN, ROOT, ROUTER_DIR, SUPERGRAPH, Child, Stack, child_env, http_ok, wait_until
 from fincloud.embedded import free_port
 from subgraphs.notification.channels.webhook import DELIVERY_HEADER, SIGNATURE_HEADER, verify_signature
 from tests.conftest import TEST_SERVICE_TOKEN
@@ -217,6 +217,10 @@ class FaultStack:
     env: dict[str, str]
     processes: Stack = field(default_factory=Stack)
     worker: Child | None = None
+    services: dict[str, Child] = field(default_factory=dict)
+    """The subgraphs and the router, by name."""
+    commands: dict[str, tuple[list[str], Path]] = field(default_factory=dict)
+    """How each of them was started (argv, working directory)."""
 
     @property
     def router_url(self) -> str:
@@ -235,6 +239,30 @@ class FaultStack:
             os.killpg(self.worker.process.pid, signal.SIGKILL)
         self.worker.process.wait(30)
         return moment
+
+    def spawn_service(self, name: str, argv: list[str], cwd: Path = ROOT) -> Child:
+        self.commands[name] = (argv, cwd)
+        self.services[name] = self.processes.spawn(name, argv, env=self.env, cwd=cwd)
+        return self.services[name]
+
+    def ready_url(self, name: str) -> str:
+        if name == "router":
+            return f"http://{self.settings.HOST}:{self.settings.ROUTER_PORT}/readiness"
+        return f"http://{self.settings.HOST}:{self.settings.port_of(name)}/ready"
+
+    def kill_service(self, name: str) -> None:
+        """SIGKILL a subgraph or the router (its process group) and wait until it is gone."""
+        child = self.services[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(child.process.pid, signal.SIGKILL)
+        child.process.wait(30)
+
+    def start_service(self, name: str) -> None:
+        """Start a killed subgraph or router again on its port, and wait until it answers (blocking)."""
+        assert self.services[name].process.poll() is not None, f"{name} is running"
+        argv, cwd = self.commands[name]
+        child = self.spawn_service(name, argv, cwd)
+        wait_until(http_ok(self.ready_url(name)), timeout=120, what=name, stack=self.processes, child=child)
 
     def worker_alive(self) -> bool:
         return self.worker is not None and self.worker.process.poll() is None
@@ -287,30 +315,17 @@ def start_fault_stack(
     stack = FaultStack(settings=settings, database_url=database_url, redis=redis_server, env=env)
     try:
         python = sys.executable
-        children = {
-            name: stack.processes.spawn(
+        for name in SUBGRAPHS:
+            stack.spawn_service(
                 name,
                 [python, "-m", "fincloud.cli", "serve", name, "--host", settings.HOST, "--port", str(settings.port_of(name))],
-                env=env,
-            )
-            for name in SUBGRAPHS
-        }  # fmt: skip
+            )  # fmt: skip
         node = shutil.which("node")
         assert node is not None, "Node.js runs the router"
-        router = stack.processes.spawn(
-            "router", [node, str(GATEWAY_BIN), "supergraph", str(SUPERGRAPH)], env=env, cwd=ROUTER_DIR
-        )
+        stack.spawn_service("router", [node, str(GATEWAY_BIN), "supergraph", str(SUPERGRAPH)], ROUTER_DIR)
         stack.start_worker()
-        for name, child in children.items():
-            url = f"http://{settings.HOST}:{settings.port_of(name)}/ready"
-            wait_until(http_ok(url), timeout=120, what=name, stack=stack.processes, child=child)
-        wait_until(
-            http_ok(f"http://{settings.HOST}:{settings.ROUTER_PORT}/readiness"),
-            timeout=120,
-            what="router",
-            stack=stack.processes,
-            child=router,
-        )
+        for name, child in stack.services.items():
+            wait_until(http_ok(stack.ready_url(name)), timeout=120, what=name, stack=stack.processes, child=child)
     except BaseException:
         stack.stop()
         raise

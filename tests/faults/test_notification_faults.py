@@ -16,6 +16,7 @@ had enqueued and no worker had started."""
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import time
 from collections import Counter
@@ -28,8 +29,10 @@ import httpx
 import jwt
 import pytest
 import redis.asyncio as aioredis
+import websockets
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from websockets.typing import Subprotocol
 
 from fincloud.constants import ARQ_QUEUE, SUBGRAPHS
 from fincloud.db import create_engine
@@ -568,3 +571,155 @@ async def test_c_events_committed_while_no_relay_runs_are_delivered_once_after_i
 
     await delivered_once(home, db, first + while_down + meanwhile)
     assert await unpublished(db, while_down + meanwhile) == 0
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# (d) Live subscriptions through a router restart and a subgraph restart: the client reconnects (or subscribes
+# again) as the PWA does, and hears what happens next.
+
+TRANSACTIONS_LIVE = "subscription($h: ID!) { transactionCreated(householdId: $h) { eventId payee } }"
+BALANCES_LIVE = "subscription($h: ID) { accountBalanceChanged(householdId: $h) { id balance { amount } } }"
+
+
+class LiveClient:
+    """One graphql-transport-ws socket to the router with subscriptions by id: what each heard, and how each ended
+    (``complete``, or ``error: …``). Reconnecting is the caller's, as it is the app's."""
+
+    def __init__(self, url: str, token: str) -> None:
+        self.url = url.replace("http://", "ws://")
+        self.token = token
+        self.heard: dict[str, list[dict[str, Any]]] = {}
+        self.ended: dict[str, str] = {}
+        self.closed = asyncio.Event()
+        self._socket: Any = None
+        self._reader: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        self._socket = await websockets.connect(self.url, subprotocols=[Subprotocol("graphql-transport-ws")])
+        await self._socket.send(
+            json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {self.token}"}})
+        )
+        ack = json.loads(await asyncio.wait_for(self._socket.recv(), 30))
+        assert ack["type"] == "connection_ack", ack
+        self.closed = asyncio.Event()
+        self._reader = asyncio.create_task(self._read())
+
+    async def subscribe(self, op_id: str, query: str, variables: dict[str, Any]) -> None:
+        self.heard[op_id] = []
+        self.ended.pop(op_id, None)
+        payload = {"query": query, "variables": variables}
+        await self._socket.send(json.dumps({"id": op_id, "type": "subscribe", "payload": payload}))
+
+    async def _read(self) -> None:
+        try:
+            async for raw in self._socket:
+                message = json.loads(raw)
+                kind, op_id = message["type"], message.get("id")
+                if kind == "ping":
+                    await self._socket.send(json.dumps({"type": "pong"}))
+                elif kind == "next" and op_id in self.heard:
+                    self.heard[op_id].append(message["payload"])
+                elif kind == "complete" and op_id:
+                    self.ended[op_id] = "complete"
+                elif kind == "error" and op_id:
+                    self.ended[op_id] = f"error: {message.get('payload')}"
+        except websockets.ConnectionClosed:
+            pass
+        finally:
+            self.closed.set()
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        if self._socket is not None:
+            await self._socket.close()
+
+
+async def test_d_subscriptions_recover_after_a_router_restart_and_a_subgraph_restart(
+    faults: FaultStack, http: httpx.AsyncClient
+) -> None:
+    client = Client(http, faults.router_url)
+    await client.register("Live")
+    assert client.token is not None
+    household = jwt.decode(client.token, options={"verify_signature": False})["households"][0]["id"]
+    account_id = await make_account(client, name="Live")
+    probes = 0
+
+    async def hears(live: LiveClient, transactions: str, balances: str) -> None:
+        """Record probes until the ``transactions`` subscription hears one by payee and ``balances`` hears a new
+        balance after it: both are live upstream."""
+        nonlocal probes
+        deadline = time.monotonic() + WITHIN
+        while time.monotonic() < deadline:
+            probes += 1
+            payee = f"probe-{probes}"
+            before = len(live.heard[balances])
+            await client.run(
+                TRANSACTION_CREATE,
+                input={"accountId": account_id, "date": "2026-11-28", "amount": "-1.00", "payee": payee},
+            )
+            wait_until = time.monotonic() + 1.0
+            while time.monotonic() < wait_until:
+                payees = {p["data"]["transactionCreated"]["payee"] for p in live.heard[transactions] if p.get("data")}
+                if payee in payees and len(live.heard[balances]) > before:
+                    assert transactions not in live.ended
+                    assert balances not in live.ended
+                    return
+                await asyncio.sleep(0.05)
+        raise AssertionError(f"not live within {WITHIN} s: {live.ended}, {live.heard[balances][-1:]}")
+
+    async def connected() -> LiveClient:
+        """Connect and subscribe to both, as the app does after a reconnect."""
+        assert client.token is not None
+        live = LiveClient(faults.router_url, client.token)
+        await live.connect()
+        await live.subscribe("transactions", TRANSACTIONS_LIVE, {"h": household})
+        await live.subscribe("balances", BALANCES_LIVE, {"h": household})
+        return live
+
+    live = await connected()
+    try:
+        await hears(live, "transactions", "balances")
+
+        # The router goes away: the client's socket closes; once the router is back, a new socket works.
+        faults.kill_service("router")
+        await asyncio.wait_for(live.closed.wait(), WITHIN)
+        await live.close()
+        await asyncio.to_thread(faults.start_service, "router")
+        live = await connected()
+        await hears(live, "transactions", "balances")
+
+        # The notification subgraph goes away: the client is told that subscription ended (so it can subscribe
+        # again); the budget subgraph's subscription on the same socket goes on.
+        faults.kill_service("notification")
+
+        async def ended() -> dict[str, str]:
+            return dict(live.ended)
+
+        await eventually(ended, lambda e: "transactions" in e, within=WITHIN, what="the client told")
+        assert "balances" not in live.ended
+        assert not live.closed.is_set()
+        await asyncio.to_thread(faults.start_service, "notification")
+        await live.subscribe("transactions again", TRANSACTIONS_LIVE, {"h": household})
+        await hears(live, "transactions again", "balances")
+
+        # Redis goes away: events published meanwhile cannot be heard, so every open subscription is told
+        # (LIVE_INTERRUPTED) instead of going silent; once Redis is back, subscribing again works.
+        faults.redis.kill()
+        await eventually(
+            ended, lambda e: {"transactions again", "balances"} <= set(e), within=WITHIN, what="the client told"
+        )
+        for op_id in ("transactions again", "balances"):
+            last = live.heard[op_id][-1] if live.heard[op_id] else {}
+            codes = [(e.get("extensions") or {}).get("code") for e in last.get("errors") or []]
+            assert codes == ["LIVE_INTERRUPTED"] or "LIVE_INTERRUPTED" in live.ended[op_id], (live.ended, last)
+        await asyncio.to_thread(faults.redis.start)
+        for attempt in range(40):  # each subgraph reconnects on its own, within a few seconds
+            await live.subscribe(f"transactions {attempt}", TRANSACTIONS_LIVE, {"h": household})
+            await live.subscribe(f"balances {attempt}", BALANCES_LIVE, {"h": household})
+            await asyncio.sleep(0.5)
+            if not {f"transactions {attempt}", f"balances {attempt}"} & set(live.ended):
+                break
+        await hears(live, f"transactions {attempt}", f"balances {attempt}")
+    finally:
+        await live.close()

@@ -1,5 +1,5 @@
 """Progress of an import's commit, published on Redis (``fincloud.constants.import_progress_channel``) by the worker
-and streamed to the ``importProgress`` subscription through the budget subgraph's broadcaster.
+and streamed to the ``importProgress`` subscription through the budget subgraph's hub.
 
 Messages are JSON objects; losing one is harmless (the next says more, and the subscription starts from the
 batch's stored status), so they are published directly rather than through the outbox.

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterable
-from typing import Annotated, cast
+from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
-from broadcaster import Event as BroadcastEvent
 from sqlalchemy import select
 
 from fincloud.constants import import_progress_channel
@@ -44,7 +43,7 @@ async def import_progress(
 ) -> AsyncGenerator[ImportProgress, None]:
     viewer = info.context.viewer
     broadcast = info.context.runtime.broadcast
-    assert broadcast is not None, "the budget subgraph runs with a broadcaster"
+    assert broadcast is not None, "the budget subgraph runs with a hub"
     wanted = parse_id(import_id)
     async with broadcast.subscribe(channel=import_progress_channel(wanted)) as subscriber:
         # Read after subscribing, so nothing published in between is missed.
@@ -62,16 +61,11 @@ async def import_progress(
         yield ImportProgress.of(current)
         if current.final:
             return
-        messages = aiter(cast("AsyncIterable[BroadcastEvent | None]", subscriber))
         while True:
             try:
-                message = await asyncio.wait_for(anext(messages), seconds_left(viewer))
-            except StopAsyncIteration:
-                return
+                message = await asyncio.wait_for(anext(subscriber), seconds_left(viewer))
             except TimeoutError:
                 raise UnauthenticatedError("the access token expired; subscribe again with a fresh one") from None
-            if message is None:
-                continue
             progress = Progress.from_json(message.message)
             yield ImportProgress.of(progress)
             if progress.final:

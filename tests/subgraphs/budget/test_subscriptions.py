@@ -1,4 +1,4 @@
-"""``accountBalanceChanged`` in-process, on the real Redis broadcaster: which events reach whom, and the token
+"""``accountBalanceChanged`` in-process, on the real Redis hub: which events reach whom, and the token
 cut-off. (Through the router over WebSocket: tests/federation/test_ledger.py and test_access.py.)"""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from broadcaster import Broadcast
 
 from fincloud.auth import Viewer
+from fincloud.broadcast import Hub
 from fincloud.constants import TOPIC_ACCOUNT_CHANGED, TOPIC_TRANSACTION_UPDATED, event_channel
 from fincloud.db import utcnow
 from fincloud.events import Event
@@ -27,8 +27,8 @@ SUBSCRIBE = "subscription($h: ID) { accountBalanceChanged(householdId: $h) { id 
 
 
 @pytest.fixture
-async def hub(runtime: Runtime) -> AsyncIterator[Broadcast]:
-    broadcast = Broadcast(runtime.settings.REDIS_URL or "")
+async def hub(runtime: Runtime) -> AsyncIterator[Hub]:
+    broadcast = Hub(runtime.settings.REDIS_URL or "")
     await broadcast.connect()
     runtime.broadcast = broadcast
     try:
@@ -42,7 +42,7 @@ def event(topic: str, household_id: uuid.UUID, account_id: uuid.UUID, **payload:
     return Event(uuid.uuid4(), topic, household_id, utcnow(), {"account_id": str(account_id), **payload})
 
 
-async def publish(hub: Broadcast, *events: Event) -> None:
+async def publish(hub: Hub, *events: Event) -> None:
     for item in events:
         await hub.publish(event_channel(item.topic), item.to_json())
 
@@ -54,7 +54,7 @@ class Answers:
         self.results = results
         self.pending: asyncio.Future[Any] | None = None
 
-    async def next(self, hub: Broadcast, *, probe: Event | None = None, timeout: float = 10) -> Any:
+    async def next(self, hub: Hub, *, probe: Event | None = None, timeout: float = 10) -> Any:
         """The next answer; with ``probe``, publish it until the subscription is live (there is no
         acknowledgement). ``TimeoutError`` when nothing comes, the stream still open."""
         if self.pending is None:
@@ -69,7 +69,7 @@ class Answers:
                 return answer
         raise TimeoutError
 
-    async def drain(self, hub: Broadcast) -> None:
+    async def drain(self, hub: Hub) -> None:
         with contextlib.suppress(TimeoutError):
             while True:
                 await self.next(hub, timeout=0.3)
@@ -88,9 +88,7 @@ async def subscribe(runtime: Runtime, viewer: Viewer, **variables: Any) -> Answe
     return Answers(results)
 
 
-async def test_the_viewers_accounts_come_with_their_balance_now_and_others_never(
-    runtime: Runtime, hub: Broadcast
-) -> None:
+async def test_the_viewers_accounts_come_with_their_balance_now_and_others_never(runtime: Runtime, hub: Hub) -> None:
     home, stranger = await household(runtime), await household(runtime)
     wallet = await home.account("Wallet", opening="5.00")
     theirs = await stranger.account("Theirs")
@@ -114,7 +112,7 @@ async def test_the_viewers_accounts_come_with_their_balance_now_and_others_never
         await answers.close()
 
 
-async def test_a_household_filter_another_households_id_hears_nothing(runtime: Runtime, hub: Broadcast) -> None:
+async def test_a_household_filter_another_households_id_hears_nothing(runtime: Runtime, hub: Hub) -> None:
     home, stranger = await household(runtime), await household(runtime)
     mine = await home.account("Mine")
     theirs = await stranger.account("Theirs")
@@ -130,7 +128,7 @@ async def test_a_household_filter_another_households_id_hears_nothing(runtime: R
         await own.close()
 
 
-async def test_the_subscription_ends_when_the_token_expires(runtime: Runtime, hub: Broadcast) -> None:
+async def test_the_subscription_ends_when_the_token_expires(runtime: Runtime, hub: Hub) -> None:
     home = await household(runtime)
     short = Viewer(home.viewer.user_id, home.viewer.households, expires_at=utcnow() + dt.timedelta(seconds=1))
     answers = await subscribe(runtime, short)

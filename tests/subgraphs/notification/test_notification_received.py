@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 from arq.connections import ArqRedis
-from broadcaster import Broadcast
 
+from fincloud.broadcast import Hub
 from fincloud.service import Runtime
 from subgraphs.notification.context import Context
 from subgraphs.notification.schema import schema
@@ -21,7 +21,7 @@ SUBSCRIPTION = "subscription { notificationReceived { id householdId eventType t
 
 @pytest.fixture
 async def live(runtime: Runtime) -> AsyncIterator[Runtime]:
-    hub = Broadcast(runtime.settings.REDIS_URL or "")
+    hub = Hub(runtime.settings.REDIS_URL or "")
     await hub.connect()
     yield dataclasses.replace(runtime, broadcast=hub)
     await hub.disconnect()

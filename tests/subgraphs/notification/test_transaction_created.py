@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from broadcaster import Broadcast
 
 from fincloud.auth import Role, Viewer
+from fincloud.broadcast import Hub
 from fincloud.constants import TOPIC_TRANSACTION_CREATED, event_channel
 from fincloud.events import Event
 from fincloud.service import Runtime
@@ -22,7 +22,7 @@ SUBSCRIPTION = "subscription { transactionCreated { payee amount { amount curren
 
 @pytest.fixture
 async def live(runtime: Runtime) -> AsyncIterator[Runtime]:
-    hub = Broadcast(runtime.settings.REDIS_URL or "")
+    hub = Hub(runtime.settings.REDIS_URL or "")
     await hub.connect()
     yield dataclasses.replace(runtime, broadcast=hub)
     await hub.disconnect()

@@ -1,4 +1,4 @@
-"""``pricesUpdated`` in-process, on the real Redis broadcaster: prices stored and announced in a transaction, relayed
+"""``pricesUpdated`` in-process, on the real Redis hub: prices stored and announced in a transaction, relayed
 from the outbox as the worker does, and delivered to the viewers who follow the instrument, and to no one else."""
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from arq import ArqRedis
-from broadcaster import Broadcast
 
 from fincloud.auth import Viewer
+from fincloud.broadcast import Hub
 from fincloud.constants import TOPIC_PRICES_UPDATED
 from fincloud.db import utcnow
 from fincloud.events import Event
@@ -34,8 +34,8 @@ MARCH_13 = dt.date(2024, 3, 13)
 
 
 @pytest.fixture
-async def hub(runtime: Runtime) -> AsyncIterator[Broadcast]:
-    broadcast = Broadcast(runtime.settings.REDIS_URL or "")
+async def hub(runtime: Runtime) -> AsyncIterator[Hub]:
+    broadcast = Hub(runtime.settings.REDIS_URL or "")
     await broadcast.connect()
     runtime.broadcast = broadcast
     try:
@@ -80,7 +80,7 @@ async def holder(runtime: Runtime) -> tuple[Viewer, str, str]:
 
 
 async def test_a_held_instrument_is_delivered_and_one_not_held_never(
-    runtime: Runtime, hub: Broadcast, pool: ArqRedis
+    runtime: Runtime, hub: Hub, pool: ArqRedis
 ) -> None:
     viewer, apple, microsoft = await holder(runtime)
     answers = await subscribe(runtime, viewer)
@@ -108,7 +108,7 @@ async def test_a_held_instrument_is_delivered_and_one_not_held_never(
         await answers.close()
 
 
-async def test_a_watched_instrument_is_delivered(runtime: Runtime, hub: Broadcast, pool: ArqRedis) -> None:
+async def test_a_watched_instrument_is_delivered(runtime: Runtime, hub: Hub, pool: ArqRedis) -> None:
     viewer, apple, microsoft = await holder(runtime)
     created = await run(
         runtime,
@@ -131,7 +131,7 @@ async def test_a_watched_instrument_is_delivered(runtime: Runtime, hub: Broadcas
 
 
 async def test_a_viewer_who_does_not_follow_the_instrument_hears_nothing(
-    runtime: Runtime, hub: Broadcast, pool: ArqRedis
+    runtime: Runtime, hub: Hub, pool: ArqRedis
 ) -> None:
     _, apple, _ = await holder(runtime)
     stranger, _, _ = await holder(runtime)  # bought Apple too: the same listed instrument
@@ -153,7 +153,7 @@ async def test_a_viewer_who_does_not_follow_the_instrument_hears_nothing(
         await stranger_answers.close()
 
 
-async def test_the_subscription_ends_when_the_token_expires(runtime: Runtime, hub: Broadcast) -> None:
+async def test_the_subscription_ends_when_the_token_expires(runtime: Runtime, hub: Hub) -> None:
     viewer = make_viewer()
     short = Viewer(viewer.user_id, viewer.households, expires_at=utcnow() + dt.timedelta(seconds=1))
     answers = await subscribe(runtime, short)

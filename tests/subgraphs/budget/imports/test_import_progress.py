@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from broadcaster import Broadcast
 
 from fincloud.auth import Role, Viewer
+from fincloud.broadcast import Hub
 from fincloud.service import Runtime
 from subgraphs.budget.context import Context
 from subgraphs.budget.schema import schema
@@ -25,8 +25,8 @@ PROGRESS = """subscription P($id: ID!) {
 
 @pytest.fixture
 async def live(runtime: Runtime) -> AsyncIterator[Runtime]:
-    """The runtime with the broadcaster the budget subgraph runs with."""
-    hub = Broadcast(runtime.settings.REDIS_URL or "")
+    """The runtime with the hub the budget subgraph runs with."""
+    hub = Hub(runtime.settings.REDIS_URL or "")
     await hub.connect()
     runtime.broadcast = hub
     try:
