@@ -7,8 +7,9 @@ import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
+from fincloud.plugins import load_plugins
 from subgraphs.budget.importers.base import DETECT_SAMPLE_SIZE, ENTRY_POINT_GROUP, Importer
 from subgraphs.budget.importers.errors import ErrorCode, StatementError
 from subgraphs.budget.importers.model import ParseOptions, Statement
@@ -58,28 +59,16 @@ class ImporterRegistry:
         """Every importer registered under ``fincloud.importers`` (or in ``found``). A plugin that fails to load,
         does not implement ``Importer``, or names itself differently from its entry point is logged and left out,
         so one broken plugin cannot stop imports; the first of two plugins with one name wins."""
-        loaded: list[Importer] = []
-        names: set[str] = set()
-        for entry_point in sorted(found if found is not None else entry_points(group=ENTRY_POINT_GROUP), key=_order):
-            if entry_point.name in names:
-                logger.warning("import format %r registered twice; keeping the first", entry_point.name)
-                continue
-            try:
-                importer = entry_point.load()()
-            except Exception:
-                logger.exception("import format plugin %r (%s) failed to load", entry_point.name, entry_point.value)
-                continue
-            if not isinstance(importer, Importer) or importer.name != entry_point.name:
-                logger.error(
-                    "import format plugin %r (%s) is not an Importer named %r; ignored",
-                    entry_point.name,
-                    entry_point.value,
-                    entry_point.name,
-                )
-                continue
-            names.add(entry_point.name)
-            loaded.append(importer)
-        return cls(loaded)
+        loaded = load_plugins(
+            ENTRY_POINT_GROUP,
+            None,
+            built_in="subgraphs.budget.importers.",
+            what="import format",
+            kind=Importer,  # type: ignore[type-abstract]
+            name_of=lambda importer: importer.name,
+            found=found,
+        )
+        return cls(loaded.values())
 
     def names(self) -> tuple[str, ...]:
         return tuple(sorted(self._importers))
@@ -156,12 +145,6 @@ class ImporterRegistry:
         if not isinstance(statement, Statement):
             raise StatementError(f"the {importer.label} importer returned no statement", code=ErrorCode.IMPORTER_FAILED)
         return statement if statement.format == importer.name else replace(statement, format=importer.name)
-
-
-def _order(entry_point: EntryPoint) -> tuple[int, str, str]:
-    """Built-in formats first, so a plugin cannot silently replace one by reusing its name."""
-    builtin = entry_point.value.startswith("subgraphs.budget.importers.")
-    return (0 if builtin else 1, entry_point.name, entry_point.value)
 
 
 @functools.cache

@@ -6,8 +6,9 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Iterable
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
+from fincloud.plugins import load_plugins
 from subgraphs.budget.importers.errors import ErrorCode, StatementError
 from subgraphs.portfolio.importers.base import (
     ENTRY_POINT_GROUP,
@@ -50,28 +51,16 @@ class InvestmentImporterRegistry:
         """Every importer registered under ``fincloud.investment_importers`` (or in ``found``). A plugin that
         fails to load, is not an ``InvestmentImporter``, or names itself differently from its entry point is
         logged and left out; built-in formats load first, so a plugin cannot replace one by reusing its name."""
-        loaded: list[InvestmentImporter] = []
-        names: set[str] = set()
-        for entry_point in sorted(found if found is not None else entry_points(group=ENTRY_POINT_GROUP), key=_order):
-            if entry_point.name in names:
-                logger.warning("investment import format %r registered twice; keeping the first", entry_point.name)
-                continue
-            try:
-                importer = entry_point.load()()
-            except Exception:
-                logger.exception("investment import format %r (%s) failed to load", entry_point.name, entry_point.value)
-                continue
-            if not isinstance(importer, InvestmentImporter) or importer.name != entry_point.name:
-                logger.error(
-                    "investment import format %r (%s) is not an InvestmentImporter named %r; ignored",
-                    entry_point.name,
-                    entry_point.value,
-                    entry_point.name,
-                )
-                continue
-            names.add(entry_point.name)
-            loaded.append(importer)
-        return cls(loaded)
+        loaded = load_plugins(
+            ENTRY_POINT_GROUP,
+            None,
+            built_in=_BUILTIN_PREFIX,
+            what="investment import format",
+            kind=InvestmentImporter,  # type: ignore[type-abstract]
+            name_of=lambda importer: importer.name,
+            found=found,
+        )
+        return cls(loaded.values())
 
     def names(self) -> tuple[str, ...]:
         return tuple(sorted(self._importers))
@@ -142,10 +131,6 @@ class InvestmentImporterRegistry:
         if not isinstance(statement, ParsedStatement):
             raise StatementError(f"the {importer.label} importer returned no statement", code=ErrorCode.IMPORTER_FAILED)
         return statement
-
-
-def _order(entry_point: EntryPoint) -> tuple[int, str, str]:
-    return (0 if entry_point.value.startswith(_BUILTIN_PREFIX) else 1, entry_point.name, entry_point.value)
 
 
 @functools.cache

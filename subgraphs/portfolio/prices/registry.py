@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 
 from fincloud.config import Settings
+from fincloud.plugins import load_plugins
 from subgraphs.portfolio.prices.base import ENTRY_POINT_GROUP, InstrumentRef, PriceSource
 
 __all__ = ["DEFAULT_CHAINS", "chain_for", "load_sources"]
@@ -31,35 +32,17 @@ _BUILT_IN = "subgraphs.portfolio.prices."
 
 
 def load_sources(settings: Settings, *, found: Iterable[EntryPoint] | None = None) -> dict[str, PriceSource]:
-    """Every installed source, by name, each built with ``settings``.
-
-    A plugin that fails to load, or that is not a ``PriceSource`` named like its entry point, is logged and left
-    out: the others still run. A built-in plugin wins a name clash with a third party's."""
-    by_name: dict[str, EntryPoint] = {}
-    for entry_point in sorted(found if found is not None else entry_points(group=ENTRY_POINT_GROUP), key=_order):
-        if entry_point.name in by_name:
-            logger.warning(
-                "price source plugin %r (%s) is shadowed by %s; skipped",
-                entry_point.name,
-                entry_point.value,
-                by_name[entry_point.name].value,
-            )
-            continue
-        by_name[entry_point.name] = entry_point
-    sources: dict[str, PriceSource] = {}
-    for name, entry_point in sorted(by_name.items()):
-        try:
-            source = entry_point.load()(settings)
-        except Exception:
-            logger.exception("price source plugin %r (%s) failed to load", name, entry_point.value)
-            continue
-        if not isinstance(source, PriceSource) or source.name != name:
-            logger.error(
-                "price source plugin %r (%s) is not a PriceSource named %r; skipped", name, entry_point.value, name
-            )
-            continue
-        sources[name] = source
-    return sources
+    """Every installed source, by name, each built with ``settings`` (``fincloud/plugins.py`` says what is left
+    out, and why)."""
+    return load_plugins(
+        ENTRY_POINT_GROUP,
+        settings,
+        built_in=_BUILT_IN,
+        what="price source",
+        kind=PriceSource,  # type: ignore[type-abstract]
+        name_of=lambda source: source.name,
+        found=found,
+    )
 
 
 def chain_for(
@@ -80,7 +63,3 @@ def chain_for(
         if source.supports(instrument):
             chain.append(source)
     return tuple(chain)
-
-
-def _order(entry_point: EntryPoint) -> tuple[int, str]:
-    return (0 if entry_point.value.startswith(_BUILT_IN) else 1, entry_point.value)
