@@ -45,7 +45,17 @@ from subgraphs.budget.importers._dates import canonical_date_format, detect_date
 from subgraphs.budget.importers.errors import ErrorCode, Issue, IssueCollector, StatementError
 from subgraphs.budget.importers.model import ParseOptions, Statement, StatementAccount, StatementRow
 
-__all__ = ["CsvImporter", "CsvMapping", "CsvPreview", "preview_csv", "read_csv"]
+__all__ = [
+    "CsvImporter",
+    "CsvMapping",
+    "CsvPreview",
+    "CsvRecord",
+    "normalise_header",
+    "parse_records",
+    "preview_csv",
+    "read_csv",
+    "sniff_dialect",
+]
 
 _Problem = Callable[[str, str], None]
 
@@ -137,13 +147,13 @@ _FIELD_ORDER = (
 )
 
 
-def _normalise_header(text: str) -> str:
+def normalise_header(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(re.sub(r"[^0-9a-z]+", " ", plain.replace("ß", "ss")).split())
 
 
-_SYNONYM_INDEX = {field_name: {_normalise_header(s) for s in words} for field_name, words in _SYNONYMS.items()}
+_SYNONYM_INDEX = {field_name: {normalise_header(s) for s in words} for field_name, words in _SYNONYMS.items()}
 
 
 def _column_json(value: object, key: str) -> Column | None:
@@ -295,7 +305,7 @@ class CsvPreview:
 
 
 @dataclass(slots=True)
-class _Record:
+class CsvRecord:
     line: int
     cells: list[str]
     blank: bool = field(init=False)
@@ -308,9 +318,9 @@ class _Record:
 class _Table:
     encoding: str
     delimiter: str
-    header: _Record | None
-    records: list[_Record]  # after the header, blank ones included
-    preamble: list[_Record] = field(default_factory=list)
+    header: CsvRecord | None
+    records: list[CsvRecord]  # after the header, blank ones included
+    preamble: list[CsvRecord] = field(default_factory=list)
 
     @property
     def headers(self) -> list[str]:
@@ -324,15 +334,15 @@ class _Table:
         return list(itertools.islice(values, limit)) if limit is not None else list(values)
 
 
-def _parse_records(text: str, delimiter: str, *, whole_file: bool = False) -> list[_Record]:
+def parse_records(text: str, delimiter: str, *, whole_file: bool = False) -> list[CsvRecord]:
     """The records with the line each starts on. For the whole file, an unbalanced ``"`` (a quote opened and
     never closed, which would swallow every line after it into one cell) fails with the line it opens on."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
-    records: list[_Record] = []
+    records: list[CsvRecord] = []
     last = 0
     try:
         for cells in reader:
-            records.append(_Record(line=last + 1, cells=cells))
+            records.append(CsvRecord(line=last + 1, cells=cells))
             last = reader.line_num
     except csv.Error as exc:
         raise StatementError(
@@ -355,7 +365,7 @@ def _trimmed_width(cells: Sequence[str]) -> int:
     return width
 
 
-def _sniff(text: str) -> tuple[str, int, int]:
+def sniff_dialect(text: str) -> tuple[str, int, int]:
     """(delimiter, usual row width, rows of that width) over the first lines: the delimiter that splits the
     most rows into the same number of columns, wider tables winning (``-4,50`` in a ``;`` file splits every
     row in two on ``,`` too, but into far fewer columns)."""
@@ -363,7 +373,7 @@ def _sniff(text: str) -> tuple[str, int, int]:
     best, best_score = (",", 1, 0), 0
     for delimiter in DELIMITERS:
         try:
-            records = _parse_records(sample, delimiter)
+            records = parse_records(sample, delimiter)
         except StatementError:
             continue
         widths = Counter(len(r.cells) for r in records if not r.blank)
@@ -377,7 +387,7 @@ def _sniff(text: str) -> tuple[str, int, int]:
 
 
 def _header_score(cells: Sequence[str]) -> int:
-    names = {_normalise_header(cell) for cell in cells if cell.strip()}
+    names = {normalise_header(cell) for cell in cells if cell.strip()}
     return sum(1 for name in names if any(name in words for words in _SYNONYM_INDEX.values()))
 
 
@@ -392,13 +402,13 @@ def _read_table(data: bytes, mapping: CsvMapping | None) -> _Table:
         delimiter = mapping.delimiter
         width = 0
     else:
-        delimiter, width, count = _sniff(text)
+        delimiter, width, count = sniff_dialect(text)
         if count == 0:
             raise StatementError(
                 "no columns found: the file does not look like a CSV with ',', ';', tab or '|' between values",
                 code=ErrorCode.INVALID_FILE,
             )
-    records = _parse_records(text, delimiter, whole_file=True)
+    records = parse_records(text, delimiter, whole_file=True)
     if mapping is not None and mapping.skip_rows is not None:
         start = next((i for i, r in enumerate(records) if r.line > mapping.skip_rows), len(records))
         while start < len(records) and records[start].blank:
@@ -418,7 +428,7 @@ def _read_table(data: bytes, mapping: CsvMapping | None) -> _Table:
     )
 
 
-def _find_header(records: list[_Record], width: int, *, has_header: bool | None) -> tuple[int | None, int]:
+def _find_header(records: list[CsvRecord], width: int, *, has_header: bool | None) -> tuple[int | None, int]:
     """(header index or None, first data index): the header is the row of the table's width naming known
     columns; else the first text-only row of that width followed by data; else there is none."""
     if not width:
@@ -439,7 +449,7 @@ def _find_header(records: list[_Record], width: int, *, has_header: bool | None)
 
 
 def _match_score(header: str, words: set[str]) -> int:
-    name = _normalise_header(header)
+    name = normalise_header(header)
     if not name:
         return 0
     if name in words:
@@ -639,7 +649,7 @@ class CsvImporter:
         lines = text.splitlines()
         if len(lines) > 1 and not text.endswith(("\n", "\r")):
             lines = lines[:-1]  # the sample may end mid-line
-        delimiter, width, count = _sniff("\n".join(lines))
+        delimiter, width, count = sniff_dialect("\n".join(lines))
         if width < 2 or count < 2:
             return 0.1 if suffix in ("csv", "tsv") else 0.0
         confidence = 0.5
@@ -696,7 +706,7 @@ class _Reader:
         self.issues = IssueCollector(max_errors=options.max_errors)
         self._dates: dict[tuple[str, str], date] = {}
 
-    def cell(self, record: _Record, name: str) -> str:
+    def cell(self, record: CsvRecord, name: str) -> str:
         index = self.columns.get(name)
         if index is None or index >= len(record.cells):
             return ""
@@ -757,7 +767,7 @@ class _Reader:
             skipped=skipped,
         )
 
-    def _row(self, record: _Record, index: int, problems: list[Issue]) -> StatementRow | None:
+    def _row(self, record: CsvRecord, index: int, problems: list[Issue]) -> StatementRow | None:
         # The hot loop of a large import: cells are read by position, dates memoised, and the rest of the work
         # (closures, the raw fields' labels) kept to what a row needs.
         cells = record.cells

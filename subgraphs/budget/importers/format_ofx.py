@@ -30,7 +30,7 @@ from subgraphs.budget.importers._sgml import Node, parse_sgml
 from subgraphs.budget.importers.errors import ErrorCode, Issue, IssueCollector, StatementError
 from subgraphs.budget.importers.model import Balance, ParseOptions, Statement, StatementAccount, StatementRow
 
-__all__ = ["OfxImporter"]
+__all__ = ["OfxImporter", "check_signon", "decode_ofx", "failed_requests", "ofx_date"]
 
 _HEAD = re.compile(rb"OFXHEADER\s*[:=]|<\?OFX\b", re.IGNORECASE)
 _ROOT = re.compile(rb"<OFX\s*>", re.IGNORECASE)
@@ -59,12 +59,12 @@ class OfxImporter:
     def parse(self, data: bytes, *, options: ParseOptions) -> Statement:
         if empty_file(data):
             raise StatementError("the file is empty", code=ErrorCode.EMPTY)
-        text, encoding = _decode(data)
+        text, encoding = decode_ofx(data)
         match = re.search(r"<OFX\s*>", text, re.IGNORECASE)
         if match is None:
             raise StatementError("this is not an OFX file: it has no <OFX> element", code=ErrorCode.INVALID_FILE)
         root = parse_sgml(text, start=match.start())[0]
-        _check_signon(root)
+        check_signon(root)
         reader = _Reader(options=options)
         accounts: list[StatementAccount] = []
         warnings: list[Issue] = []
@@ -74,7 +74,7 @@ class OfxImporter:
                 warnings.append(_investment_notice(node))
                 continue
             accounts.append(reader.account(node))
-        failures = _failed_requests(root)
+        failures = failed_requests(root)
         if not accounts:
             _raise_without_statements(root, statements, warnings, failures)
         warnings.extend(failures)  # another account's statement failed: say so, import the rest
@@ -85,7 +85,7 @@ class OfxImporter:
         )
 
 
-def _decode(data: bytes) -> tuple[str, str]:
+def decode_ofx(data: bytes) -> tuple[str, str]:
     head = data[:2048].decode("latin-1")
     declared: str | None = None
     if xml := _XML_ENCODING.search(head):
@@ -119,7 +119,7 @@ def _status(node: Node | None) -> tuple[str, str, str | None]:
     )
 
 
-def _check_signon(root: Node) -> None:
+def check_signon(root: Node) -> None:
     sonrs = root.find("SIGNONMSGSRSV1/SONRS")
     if sonrs is None:
         return
@@ -133,7 +133,7 @@ def _check_signon(root: Node) -> None:
         )
 
 
-def _failed_requests(root: Node) -> list[Issue]:
+def failed_requests(root: Node) -> list[Issue]:
     """A statement request the bank answered with an error status instead of a statement."""
     failures = []
     for trnrs in root.iter(*_TRANSACTION_SETS):

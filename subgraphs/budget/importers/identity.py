@@ -41,10 +41,12 @@ __all__ = [
     "Fingerprint",
     "MatchStatus",
     "account_namespace",
+    "amount_text",
     "classify_rows",
     "fuzzy_fingerprint",
     "import_keys",
     "normalise_text",
+    "statement_digest",
 ]
 
 KEY_VERSION = "1"
@@ -85,11 +87,11 @@ def account_namespace(account: StatementAccount) -> str:
     return "/".join(part for part in (account.bank_id, account.account_id or account.name) if part)
 
 
-def _digest(*parts: str) -> str:
+def statement_digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
 
-def _amount_text(amount: Decimal) -> str:
+def amount_text(amount: Decimal) -> str:
     """``-6.60`` and ``-6.6`` are one amount."""
     return "0" if amount == 0 else format(amount.normalize(), "f")
 
@@ -105,14 +107,14 @@ def import_keys(rows: Sequence[StatementRow], *, namespace: str) -> tuple[str, .
     keys = []
     for row in rows:
         if row.reference:
-            base = f"r{KEY_VERSION}:" + _digest(namespace, "ref", row.reference)
+            base = f"r{KEY_VERSION}:" + statement_digest(namespace, "ref", row.reference)
             count = seen[base] = seen.get(base, 0) + 1
             keys.append(base if count == 1 else f"{base}:{count}")
         else:
-            base = f"h{KEY_VERSION}:" + _digest(
+            base = f"h{KEY_VERSION}:" + statement_digest(
                 namespace,
                 row.booking_date.isoformat(),
-                _amount_text(row.amount),
+                amount_text(row.amount),
                 row.currency,
                 normalise_text(row.payee),
                 normalise_text(row.memo),

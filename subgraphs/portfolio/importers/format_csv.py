@@ -60,7 +60,7 @@ from subgraphs.budget.importers._amounts import AmountError, decimal_separator_v
 from subgraphs.budget.importers._common import clean_text, currency_code, decode_text, empty_file
 from subgraphs.budget.importers._dates import canonical_date_format, detect_date_format, parse_date
 from subgraphs.budget.importers.errors import ErrorCode, Issue, StatementError
-from subgraphs.budget.importers.format_csv import _normalise_header, _parse_records, _Record, _sniff
+from subgraphs.budget.importers.format_csv import CsvRecord, normalise_header, parse_records, sniff_dialect
 from subgraphs.portfolio.activities import TRADES, Activity, Kind
 from subgraphs.portfolio.importers._common import (
     Draft,
@@ -102,7 +102,7 @@ _RATIO = re.compile(
 )
 _FUND_WORDS = re.compile(r"\b(etf|etc|ucits|fund|fonds|index|indexfonds|sicav|trust)\b", re.IGNORECASE)
 
-# Header names (as ``_normalise_header`` leaves them: lower case, no accents, punctuation as spaces), in order of
+# Header names (as ``normalise_header`` leaves them: lower case, no accents, punctuation as spaces), in order of
 # preference within a field.
 _SYNONYMS: dict[str, tuple[str, ...]] = {
     "date": (
@@ -226,7 +226,7 @@ ACTION_WORDS: dict[Kind, tuple[str, ...]] = {
 """Action words by kind, normalised like headers. A word with a parenthesised detail (``Dividend (Ordinary)``) is
 also looked up without it."""
 
-_WORDS = {_normalise_header(word): kind.value for kind, words in ACTION_WORDS.items() for word in words}
+_WORDS = {normalise_header(word): kind.value for kind, words in ACTION_WORDS.items() for word in words}
 _CASH_IN = frozenset({Kind.DEPOSIT, Kind.DIVIDEND, Kind.INTEREST})
 _PRICED = frozenset({Kind.BUY, Kind.SELL, Kind.DIVIDEND_REINVEST})
 _NUMERIC_FIELDS = ("quantity", "price", "amount", "fee", "tax", "fx_rate")
@@ -473,7 +473,7 @@ PRESETS: dict[str, Preset] = {
 
 
 def _action_key(word: str) -> str:
-    return _normalise_header(word)
+    return normalise_header(word)
 
 
 def _lookup_action(word: str, extra: Mapping[str, str]) -> str | None:
@@ -494,8 +494,8 @@ def _lookup_action(word: str, extra: Mapping[str, str]) -> str | None:
 class _Table:
     encoding: str
     delimiter: str
-    header: _Record | None
-    records: list[_Record]
+    header: CsvRecord | None
+    records: list[CsvRecord]
 
     @property
     def headers(self) -> list[str]:
@@ -510,7 +510,7 @@ class _Table:
 
 def _header_score(cells: Sequence[str]) -> tuple[int, int]:
     """(known columns, known investment columns) among ``cells``."""
-    names = {_normalise_header(cell) for cell in cells if cell.strip()}
+    names = {normalise_header(cell) for cell in cells if cell.strip()}
     known = [f for f, words in _SYNONYM_SETS.items() if any(_match(name, words) for name in names)]
     return len(known), sum(1 for f in known if f in _INVESTMENT_FIELDS)
 
@@ -538,13 +538,13 @@ def _read_table(data: bytes, mapping: CsvInvestmentMapping | None) -> _Table:
     if mapping is not None and mapping.delimiter:
         delimiter = mapping.delimiter
     else:
-        delimiter, _width, count = _sniff(text)
+        delimiter, _width, count = sniff_dialect(text)
         if count == 0:
             raise StatementError(
                 "no columns found: the file does not look like a CSV with ',', ';', tab or '|' between values",
                 code=ErrorCode.INVALID_FILE,
             )
-    records = _parse_records(text, delimiter, whole_file=True)
+    records = parse_records(text, delimiter, whole_file=True)
     rows = [i for i, r in enumerate(records) if not r.blank]
     if not rows:
         raise StatementError("the file has no rows", code=ErrorCode.EMPTY)
@@ -582,7 +582,7 @@ def _read_table(data: bytes, mapping: CsvInvestmentMapping | None) -> _Table:
 
 def propose_mapping(headers: Sequence[str]) -> tuple[CsvInvestmentMapping | None, list[str]]:
     """A mapping from header names alone, and what is missing when none can be made."""
-    normalised = [_normalise_header(h) for h in headers]
+    normalised = [normalise_header(h) for h in headers]
     counts = Counter(h.strip() for h in headers)
     chosen: dict[str, int] = {}
     used: set[int] = set()
@@ -656,11 +656,11 @@ class CsvInvestmentImporter:
     def sniff(self, data: bytes, filename: str | None) -> bool:
         """A delimited text file whose header names investment columns, or has a preset's layout."""
         try:
-            return self._sniff(data[:SNIFF_SAMPLE_SIZE])
+            return self.sniff_dialect(data[:SNIFF_SAMPLE_SIZE])
         except Exception:  # a sniffer never raises
             return False
 
-    def _sniff(self, sample: bytes) -> bool:
+    def sniff_dialect(self, sample: bytes) -> bool:
         stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
         if stripped[:1] == b"<" or stripped[:9].upper() == b"OFXHEADER" or stripped[:1] == b"!":
             return False
@@ -672,10 +672,10 @@ class CsvInvestmentImporter:
         if len(lines) > 1 and not text.endswith(("\n", "\r")):
             lines = lines[:-1]  # the sample may end mid-line
         head = "\n".join(lines[:_HEADER_SEARCH])
-        delimiter, width, count = _sniff(head)
+        delimiter, width, count = sniff_dialect(head)
         if width < 2 or count < 2:
             return False
-        for record in _parse_records(head, delimiter):
+        for record in parse_records(head, delimiter):
             known, investment = _header_score(record.cells)
             if known >= 2 and investment >= 1:
                 return True
@@ -766,7 +766,7 @@ class _Pending:
 class _Cells:
     """One record's cells by field name, and its problems."""
 
-    def __init__(self, reader: _Reader, record: _Record, index: int) -> None:
+    def __init__(self, reader: _Reader, record: CsvRecord, index: int) -> None:
         self.reader = reader
         self.record = record
         self.index = index

@@ -56,7 +56,7 @@ from subgraphs.budget.importers._amounts import AmountError, parse_plain_decimal
 from subgraphs.budget.importers._common import clean_text, currency_code, empty_file
 from subgraphs.budget.importers._sgml import Node, parse_sgml
 from subgraphs.budget.importers.errors import ErrorCode, Issue, StatementError
-from subgraphs.budget.importers.format_ofx import OfxImporter, _check_signon, _decode, _failed_requests, ofx_date
+from subgraphs.budget.importers.format_ofx import OfxImporter, check_signon, decode_ofx, failed_requests, ofx_date
 from subgraphs.portfolio.activities import Activity, Kind
 from subgraphs.portfolio.importers._common import (
     Draft,
@@ -128,13 +128,13 @@ class OfxInvestmentImporter:
     def parse(self, data: bytes, *, options: ParseOptions) -> ParsedStatement:
         if empty_file(data):
             raise StatementError("the file is empty", code=ErrorCode.EMPTY)
-        text, encoding = _decode(data)
+        text, encoding = decode_ofx(data)
         match = _OFX_ROOT.search(text)
         if match is None:
             raise StatementError("this is not an OFX file: it has no <OFX> element", code=ErrorCode.INVALID_FILE)
         roots = parse_sgml(text, start=match.start())
         root = next((node for node in roots if node.tag == "OFX"), roots[0])
-        _check_signon(root)
+        check_signon(root)
         statements, warnings = _choose_statements(root, options)
         reader = _Reader(root=root, statements=statements, options=options)
         statement = reader.read()
@@ -156,7 +156,7 @@ def _choose_statements(root: Node, options: ParseOptions) -> tuple[list[Node], l
     statements = list(root.iter("INVSTMTRS"))
     banks = list(root.iter("STMTRS", "CCSTMTRS"))
     if not statements:
-        failures = _failed_requests(root)
+        failures = failed_requests(root)
         if failures:
             raise StatementError(
                 "the broker answered with an error instead of a statement", code=ErrorCode.BANK_ERROR, issues=failures
@@ -194,7 +194,7 @@ def _choose_statements(root: Node, options: ParseOptions) -> tuple[list[Node], l
         selected = accounts[chosen[0]]
     else:
         selected = statements
-    warnings.extend(_failed_requests(root))  # another request of the file failed: say so, read the rest
+    warnings.extend(failed_requests(root))  # another request of the file failed: say so, read the rest
     if banks:
         warnings.append(
             Issue(

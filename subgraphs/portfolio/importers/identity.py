@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from subgraphs.budget.importers.identity import _amount_text, _digest
+from subgraphs.budget.importers.identity import amount_text, statement_digest
 from subgraphs.portfolio.activities import Activity
 
 __all__ = ["KEY_VERSION", "fingerprints"]
@@ -34,21 +34,21 @@ def fingerprints(activities: Sequence[Activity], *, namespace: str, source: str)
     keys = []
     for activity in activities:
         if activity.external_id:
-            base = f"r{KEY_VERSION}:" + _digest(namespace, source, "ref", activity.external_id)
+            base = f"r{KEY_VERSION}:" + statement_digest(namespace, source, "ref", activity.external_id)
             count = seen[base] = seen.get(base, 0) + 1
             keys.append(base if count == 1 else f"{base}:{count}")
         else:
-            base = f"h{KEY_VERSION}:" + _digest(
+            base = f"h{KEY_VERSION}:" + statement_digest(
                 namespace,
                 activity.date.isoformat(),
                 activity.kind.value,
                 activity.instrument or "",
-                _amount_text(activity.quantity),
-                _amount_text(activity.price),
-                _amount_text(activity.amount),
+                amount_text(activity.quantity),
+                amount_text(activity.price),
+                amount_text(activity.amount),
                 activity.currency,
-                _amount_text(activity.split_from),
-                _amount_text(activity.split_to),
+                amount_text(activity.split_from),
+                amount_text(activity.split_to),
             )
             count = seen[base] = seen.get(base, 0) + 1
             keys.append(f"{base}:{count}")
