@@ -64,7 +64,12 @@ class Settings(BaseSettings):
     BUDGET_PORT: int = DEFAULT_PORTS["budget"]
     PORTFOLIO_PORT: int = DEFAULT_PORTS["portfolio"]
     NOTIFICATION_PORT: int = DEFAULT_PORTS["notification"]
-    CORS_ORIGINS: str = "http://localhost:3000,http://127.0.0.1:3000"
+    WEB_PORT: int = DEFAULT_PORTS["web"]
+    """The web app (web/server.mjs), which also passes /graphql and /downloads/ on to the router: the one address
+    ``fincloud dev`` tells users to open."""
+    CORS_ORIGINS: str = ""
+    """Browser origins allowed to call the router from another origin (comma-separated); none by default, since the
+    web app serves the API on its own origin."""
 
     DB_POOL_SIZE: int = 10
     UPLOAD_MAX_BYTES: int = Field(default=20 * 1024 * 1024, gt=0)

@@ -11,6 +11,7 @@ DEFAULT_PORTS: dict[str, int] = {
     "budget": 4002,
     "portfolio": 4003,
     "notification": 4004,
+    "web": 3000,
 }
 
 SERVICE_TOKEN_HEADER = "x-fincloud-service-token"

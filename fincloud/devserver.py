@@ -1,7 +1,9 @@
 """``fincloud dev``: the whole stack on one machine from one command.
 
-Starts (or connects to) PostgreSQL and Redis, migrates, then runs each subgraph, the worker and the router as
-child processes, shows what is starting and what is ready, and on Ctrl-C stops every process it started.
+Starts (or connects to) PostgreSQL and Redis, migrates, then runs each subgraph, the worker, the router and the web
+app as child processes, shows what is starting and what is ready, and on Ctrl-C stops every process it started.
+The web app's address is the one to open: it serves the app and passes /graphql (HTTP and WebSocket) and
+/downloads/ on to the router.
 """
 
 from __future__ import annotations
@@ -26,12 +28,17 @@ from fincloud.config import Settings
 from fincloud.constants import SUBGRAPHS
 from fincloud.embedded import EmbeddedPostgres, EmbeddedRedis
 
-__all__ = ["DevError", "Stack", "run_dev"]
+__all__ = ["DevError", "Stack", "build_web", "run_dev", "start_web", "web_needs_build"]
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUTER_DIR = ROOT / "router"
 SUPERGRAPH = ROOT / "schema" / "supergraph.graphql"
 GATEWAY_BIN = ROUTER_DIR / "node_modules" / "@graphql-hive" / "gateway" / "dist" / "bin.js"
+WEB_DIR = ROOT / "web"
+WEB_SERVER = WEB_DIR / "server.mjs"
+NEXT_BIN = WEB_DIR / "node_modules" / "next" / "dist" / "bin" / "next"
+LOOPBACK_PROXIES = "127.0.0.1,::1"
+"""The web server ``fincloud dev`` starts runs on this machine: the router believes its X-Forwarded-For."""
 
 
 class DevError(Exception):
@@ -120,10 +127,10 @@ def wait_until(
     raise DevError(f"{what} did not become ready within {timeout:.0f}s")
 
 
-def http_ok(url: str) -> Callable[[], bool]:
+def http_ok(url: str, *, timeout: float = 1) -> Callable[[], bool]:
     def check() -> bool:
         try:
-            return httpx.get(url, timeout=1).status_code == 200
+            return httpx.get(url, timeout=timeout).status_code == 200
         except httpx.HTTPError:
             return False
 
@@ -165,16 +172,88 @@ def _safe(url: str) -> str:
     return url
 
 
-def ensure_router_modules() -> None:
-    if GATEWAY_BIN.exists():
+def _npm_ci(folder: Path, marker: Path, what: str) -> None:
+    """``npm ci`` in ``folder`` unless ``marker`` (a file the install provides) is already there."""
+    if marker.exists():
         return
     npm = shutil.which("npm")
     if npm is None:
-        raise DevError("npm was not found: install Node.js 20 or newer (it ships npm) to run the router")
-    say("installing the router's node modules (first run only) ...")
-    result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROUTER_DIR, check=False)
-    if result.returncode != 0 or not GATEWAY_BIN.exists():
-        raise DevError("installing the router's node modules failed (npm ci in router/)")
+        raise DevError(f"npm was not found: install Node.js 20 or newer (it ships npm) to run {what}")
+    say(f"installing {what}'s node modules (first run only) ...")
+    result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=folder, check=False)
+    if result.returncode != 0 or not marker.exists():
+        raise DevError(f"installing {what}'s node modules failed (npm ci in {folder.name}/)")
+
+
+def ensure_router_modules() -> None:
+    _npm_ci(ROUTER_DIR, GATEWAY_BIN, "the router")
+
+
+def ensure_web_modules() -> None:
+    _npm_ci(WEB_DIR, NEXT_BIN, "the web app")
+
+
+def web_needs_build() -> bool:
+    """No production build of the web app yet, or a source file newer than it."""
+    build_id = WEB_DIR / ".next" / "BUILD_ID"
+    if not build_id.exists():
+        return True
+    built_at = build_id.stat().st_mtime
+    sources = [
+        WEB_DIR / "package-lock.json",
+        WEB_DIR / "next.config.ts",
+        WEB_DIR / "postcss.config.mjs",
+        *(WEB_DIR / "src").rglob("*"),
+    ]
+    return any(path.is_file() and path.stat().st_mtime > built_at for path in sources)
+
+
+def build_web(*, timeout: float = 600) -> float:
+    """``next build`` of the web app; returns the seconds it took. Raises ``DevError`` with its output on failure."""
+    ensure_web_modules()
+    node = shutil.which("node")
+    if node is None:
+        raise DevError("Node.js was not found: install Node.js 20 or newer to build the web app")
+    started = time.monotonic()
+    result = subprocess.run(
+        [node, str(NEXT_BIN), "build"],
+        cwd=WEB_DIR,
+        env={**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "NODE_ENV": "production"},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DevError(f"building the web app failed (next build in web/):\n{result.stdout}\n{result.stderr}")
+    return time.monotonic() - started
+
+
+def start_web(settings: Settings, stack: Stack, *, dev: bool, timeout: float = 120) -> str:
+    """Start web/server.mjs (``next dev`` with ``dev``, else the production build) in front of the router; returns
+    its URL once it answers."""
+    node = shutil.which("node")
+    if node is None:
+        raise DevError("Node.js was not found: install Node.js 20 or newer to run the web app")
+    if port_taken(settings.HOST, settings.WEB_PORT):
+        raise DevError(f"port {settings.WEB_PORT} (web) is already taken: stop what uses it or set FINCLOUD_WEB_PORT")
+    ensure_web_modules()
+    env = {k: v for k, v in os.environ.items() if k not in ("HOST", "PORT", "NODE_ENV")}
+    env.update(
+        {
+            "FINCLOUD_WEB_HOST": settings.HOST,
+            "FINCLOUD_WEB_PORT": str(settings.WEB_PORT),
+            "FINCLOUD_ROUTER_URL": f"http://{settings.HOST}:{settings.ROUTER_PORT}",
+            "NEXT_TELEMETRY_DISABLED": "1",
+        }
+    )
+    say(f"starting the web app on :{settings.WEB_PORT} ({'next dev' if dev else 'production build'}) ...")
+    argv = [node, str(WEB_SERVER), *(["--dev"] if dev else [])]
+    child = stack.spawn("web", argv, env=env, cwd=WEB_DIR)
+    url = f"http://{settings.HOST}:{settings.WEB_PORT}"
+    # The first request also compiles the page under next dev.
+    wait_until(http_ok(f"{url}/", timeout=timeout), timeout=timeout, what="web app", stack=stack, child=child)
+    return url
 
 
 def child_env(settings: Settings, *, database_url: str, redis_url: str) -> dict[str, str]:
@@ -195,6 +274,9 @@ def child_env(settings: Settings, *, database_url: str, redis_url: str) -> dict[
     for name in SUBGRAPHS:
         env[f"FINCLOUD_SUBGRAPH_URL_{name.upper()}"] = f"http://{settings.HOST}:{settings.port_of(name)}/graphql"
     env["FINCLOUD_CORS_ORIGINS"] = settings.CORS_ORIGINS
+    env.setdefault("FINCLOUD_TRUSTED_PROXIES", LOOPBACK_PROXIES)
+    if settings.PUBLIC_URL:
+        env["FINCLOUD_PUBLIC_URL"] = settings.PUBLIC_URL
     env["FINCLOUD_ROUTER_HOST"] = settings.HOST
     env["FINCLOUD_ROUTER_PORT"] = str(settings.ROUTER_PORT)
     env["FINCLOUD_SUPERGRAPH"] = str(SUPERGRAPH)
@@ -281,9 +363,20 @@ def run_dev(settings: Settings) -> int:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_signal)
+    started = time.monotonic()
+    if not settings.PUBLIC_URL:
+        # Links in emails and downloads point at the address users open: the web app.
+        settings = settings.model_copy(update={"PUBLIC_URL": f"http://{settings.HOST}:{settings.WEB_PORT}"})
     try:
-        took = start_stack(settings, stack)
-        say(f"FinCloud is up in {took:.1f}s. Open http://{settings.HOST}:{settings.ROUTER_PORT}/graphql")
+        if port_taken(settings.HOST, settings.WEB_PORT):
+            raise DevError(
+                f"port {settings.WEB_PORT} (web) is already taken: stop what uses it or set FINCLOUD_WEB_PORT"
+            )
+        start_stack(settings, stack)
+        # next dev: ready in seconds and reloads on change (a production build takes longer than the whole stack).
+        url = start_web(settings, stack, dev=True)
+        say(f"FinCloud is up in {time.monotonic() - started:.1f}s. Open {url}")
+        say(f"(the API is {url}/graphql, with GraphiQL)")
         say("press Ctrl-C to stop")
         while True:
             dead = stack.exited()

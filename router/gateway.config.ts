@@ -19,11 +19,13 @@
 //   FINCLOUD_SERVICE_TOKEN         secret proving to the subgraphs that a call comes from the router
 //   FINCLOUD_JWKS_URL              identity's public keys (http://127.0.0.1:4001/.well-known/jwks.json)
 //   FINCLOUD_JWT_ISSUER / _AUDIENCE expected `iss` / `aud` of access tokens (fincloud / fincloud)
-//   FINCLOUD_CORS_ORIGINS          comma-separated browser origins allowed to call the API with credentials
+//   FINCLOUD_CORS_ORIGINS          comma-separated browser origins allowed to call the API with credentials from
+//                                  another origin (none: CORS closed; the PWA is served from the API's own origin
+//                                  by web/server.mjs)
 //   FINCLOUD_API_KEY_CACHE_SECONDS how long a key's exchanged token is reused (60, the most: a revoked key stops
 //                                  working within that time; 0 = ask identity on every request)
 //   FINCLOUD_TRUSTED_PROXIES       comma-separated addresses / CIDR ranges of our reverse proxies, whose
-//                                  X-Forwarded-For is believed (none)
+//                                  X-Forwarded-For is believed (none); the web server (web/server.mjs) is one
 //   FINCLOUD_REDIS_URL             Redis for rate-limit counters shared by all replicas (unset: per replica)
 //   FINCLOUD_RATE_LIMIT_USER_PER_MINUTE   operations a minute per signed-in user (600; 0 = no limit)
 //   FINCLOUD_RATE_LIMIT_IP_PER_MINUTE     operations a minute per client address without a token (300; 0 = no limit)
@@ -168,6 +170,13 @@ const overSocket = (context: object) => (context as { connectionParams?: unknown
 
 // ---------------------------------------------------------------------------------------------------------------
 
+/** Browser origins allowed to call the API from another origin, with credentials (none by default). */
+const corsOrigins = (env.FINCLOUD_CORS_ORIGINS ?? '')
+  .split(',')
+  .map((origin) => origin.trim())
+  .filter(Boolean);
+if (corsOrigins.includes('*')) throw new Error('FINCLOUD_CORS_ORIGINS must list origins, not "*"');
+
 const host = env.FINCLOUD_ROUTER_HOST || '127.0.0.1';
 const port = Number(env.FINCLOUD_ROUTER_PORT || 4000);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) {
@@ -259,13 +268,9 @@ export const gatewayConfig: GatewayCLIConfig = {
   // checked by useUploadLimit below before the body is read, and again by the subgraph.
   multipart: true,
 
-  cors: {
-    origin: (env.FINCLOUD_CORS_ORIGINS ?? 'http://localhost:3000,http://127.0.0.1:3000')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter(Boolean),
-    credentials: true,
-  },
+  // Closed unless origins are listed: the PWA is served from the API's own origin (web/server.mjs). An empty
+  // origin list would mean "every origin" to the CORS plugin, so no list turns CORS off altogether.
+  cors: corsOrigins.length > 0 ? { origin: corsOrigins, credentials: true } : false,
 
   // GraphiQL (the API's documentation), the landing page and introspection only in development.
   graphiql: isDev ? { title: 'FinCloud' } : false,

@@ -7,8 +7,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from websockets.typing import Subprotocol
 
 from fincloud.config import Settings
 from fincloud.constants import SUBGRAPHS
-from fincloud.devserver import Stack, start_stack
+from fincloud.devserver import DevError, Stack, build_web, start_stack, start_web, web_needs_build
 from fincloud.embedded import free_port
 from tests.conftest import TEST_SERVICE_TOKEN, create_database, drop_database, with_redis_db
 
@@ -33,7 +34,7 @@ class RunningStack:
     settings: Settings
     database_url: str
     web_port: int
-    """A free port for a web front end; the router allows it as a CORS origin."""
+    """The web app's port (the ``web_url`` fixture starts it there); the router also allows it as a CORS origin."""
 
     @property
     def router_url(self) -> str:
@@ -55,6 +56,7 @@ async def stack(server_database_url: str, redis_url: str, tmp_root: Path) -> Asy
         DATABASE_URL=database_url,
         REDIS_URL=with_redis_db(redis_url, FEDERATION_REDIS_DB),
         SERVICE_TOKEN=TEST_SERVICE_TOKEN,
+        WEB_PORT=web_port,
         **ports,
     )
     running = Stack()
@@ -64,6 +66,26 @@ async def stack(server_database_url: str, redis_url: str, tmp_root: Path) -> Asy
     finally:
         await asyncio.to_thread(running.stop)
         await drop_database(server_database_url, database_url)
+
+
+@pytest.fixture(scope="session")
+def web_url(stack: RunningStack) -> Iterator[str]:
+    """The web app (web/server.mjs, production build) in front of the stack's router: the one address a browser
+    opens. Built once when there is no build or a source file is newer than it."""
+    web = Stack()
+    try:
+        if web_needs_build():
+            started = time.monotonic()
+            build_web(timeout=300)
+            print(f"\nweb: next build took {time.monotonic() - started:.1f}s")
+        url = start_web(stack.settings, web, dev=False, timeout=60)
+    except DevError as exc:
+        web.stop()
+        pytest.fail(str(exc))
+    try:
+        yield url
+    finally:
+        web.stop()
 
 
 class Client:

@@ -1,45 +1,21 @@
 "use client";
 
-import { useState } from "react";
-import { useQuery } from "urql";
+import { useCallback, useState } from "react";
+import { useQuery, useSubscription } from "urql";
 
-import { graphql } from "@/gql";
 import { describeError } from "@/lib/client";
 import { formatAccountType, formatMoney, isNegative } from "@/lib/format";
+import { ACCOUNTS_PAGE_SIZE, AccountBalanceChangedSubscription, AccountsQuery } from "@/lib/operations";
+import { useRefetchOnResume } from "@/lib/refetch-context";
 
-const PAGE_SIZE = 50;
-
-const AccountsQuery = graphql(`
-  query Accounts($first: Int, $after: String) {
-    accounts(first: $first, after: $after) {
-      edges {
-        cursor
-        node {
-          id
-          name
-          type
-          currency
-          balance {
-            amount
-            currency
-          }
-          portfolio {
-            id
-            name
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-    }
-  }
-`);
-
-/** The viewer's accounts, one page per cursor; "Load more" appends the next page. */
-export function AccountList({ apiUrl }: { apiUrl: string }) {
+/**
+ * The viewer's accounts, one page per cursor; "Load more" appends the next page. Balances change in place as
+ * transactions are recorded anywhere (the `accountBalanceChanged` subscription writes into the normalised cache).
+ */
+export function AccountList() {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  // Nothing to render: each event updates its Account in the cache, and the rows showing it re-render.
+  useSubscription({ query: AccountBalanceChangedSubscription });
   return (
     <section aria-labelledby="accounts-heading">
       <h2 id="accounts-heading" className="text-lg font-semibold tracking-tight">
@@ -66,7 +42,6 @@ export function AccountList({ apiUrl }: { apiUrl: string }) {
           {cursors.map((after, i) => (
             <AccountsPage
               key={after ?? "first"}
-              apiUrl={apiUrl}
               after={after}
               isFirst={i === 0}
               isLast={i === cursors.length - 1}
@@ -80,19 +55,21 @@ export function AccountList({ apiUrl }: { apiUrl: string }) {
 }
 
 function AccountsPage({
-  apiUrl,
   after,
   isFirst,
   isLast,
   onLoadMore,
 }: {
-  apiUrl: string;
   after: string | null;
   isFirst: boolean;
   isLast: boolean;
   onLoadMore: (cursor: string) => void;
 }) {
-  const [{ data, fetching, error }] = useQuery({ query: AccountsQuery, variables: { first: PAGE_SIZE, after } });
+  const [{ data, fetching, error }, reexecute] = useQuery({
+    query: AccountsQuery,
+    variables: { first: ACCOUNTS_PAGE_SIZE, after },
+  });
+  useRefetchOnResume(useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]));
   const connection = data?.accounts;
 
   if (!connection) {
@@ -102,7 +79,7 @@ function AccountsPage({
           <td colSpan={4} className="px-4 py-6 text-center text-slate-500 dark:text-slate-400" aria-busy={fetching}>
             {error ? (
               <span role="alert" className="text-red-700 dark:text-red-300">
-                {describeError(error, apiUrl)}
+                {describeError(error)}
               </span>
             ) : (
               "Loading accounts…"

@@ -1,6 +1,5 @@
 "use client";
 
-import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Provider } from "urql";
 
@@ -8,18 +7,9 @@ import { AccountList } from "@/components/AccountList";
 import { SignInForm } from "@/components/SignInForm";
 import { graphql } from "@/gql";
 import { createApiClient } from "@/lib/client";
-import { resolveApiUrl } from "@/lib/endpoint";
-import { clearSession, loadSession, saveSession, type Session } from "@/lib/session";
-
-const MeQuery = graphql(`
-  query Me {
-    me {
-      id
-      name
-      email
-    }
-  }
-`);
+import { MeQuery } from "@/lib/operations";
+import { RefetchContext } from "@/lib/refetch-context";
+import type { InitialState, Viewer } from "@/lib/server-data";
 
 const LogoutMutation = graphql(`
   mutation Logout {
@@ -29,86 +19,79 @@ const LogoutMutation = graphql(`
   }
 `);
 
-type State = { status: "checking" } | { status: "signedOut" } | { status: "signedIn"; session: Session };
+type State = { status: "checking" } | { status: "signedOut" } | { status: "signedIn"; viewer: Viewer };
 
 /**
- * The first slice of the PWA: sign in (or register) against a chosen server, then list the viewer's accounts.
- * The session is the router's httpOnly cookies: on load the app asks the server who is signed in (refreshing the
- * cookies silently if the access token has expired) and shows the sign-in form only when no one is.
+ * The app: sign in (or register), then the viewer's accounts, kept live. The session is the router's httpOnly
+ * cookies. The server renders the first page with the viewer's data when the access cookie is valid; otherwise the
+ * app asks the server who is signed in (refreshing the cookies silently if the access token has expired) and shows
+ * the sign-in form only when no one is.
  */
-export function FinCloudApp() {
-  const query = useSearchParams().get("api");
-  const [apiUrl, setApiUrl] = useState<string | null>(null);
-  const [state, setState] = useState<State>({ status: "checking" });
+export function FinCloudApp({ initial }: { initial: InitialState | null }) {
+  const [state, setState] = useState<State>(
+    initial ? { status: "signedIn", viewer: initial.viewer } : { status: "checking" },
+  );
+  // A new client (an empty cache, a new socket) for every session: one person's data never shows to the next.
+  const [session, setSession] = useState(0);
 
-  const signedOut = useCallback(() => {
-    clearSession(window.localStorage);
-    setState({ status: "signedOut" });
-  }, []);
-  const client = useMemo(() => (apiUrl ? createApiClient(apiUrl, { onSignedOut: signedOut }) : null), [apiUrl, signedOut]);
+  // The server's data seeds the first client only.
+  const [seed] = useState(initial?.data);
+  const signedOut = useCallback(() => setState({ status: "signedOut" }), []);
+  const api = useMemo(
+    () => createApiClient({ initialState: session === 0 ? seed : undefined, onSignedOut: signedOut }),
+    [session, seed, signedOut],
+  );
+  useEffect(() => () => api.dispose(), [api]);
 
-  // Which server: a link's ?api=, else the one signed in to last time, else the build's default.
+  // Who is signed in, when the server could not tell.
+  const checking = state.status === "checking";
   useEffect(() => {
-    const saved = loadSession(window.localStorage);
-    setApiUrl(resolveApiUrl({ query, env: saved?.apiUrl ?? process.env.NEXT_PUBLIC_FINCLOUD_API_URL }));
-  }, [query]);
-
-  // Who is signed in there, according to the server.
-  useEffect(() => {
-    if (!client || !apiUrl) return;
+    if (!checking) return;
     let current = true;
-    setState({ status: "checking" });
-    client
+    api.client
       .query(MeQuery, {}, { requestPolicy: "network-only" })
       .toPromise()
       .then((result) => {
         if (!current) return;
         const me = result.data?.me;
-        if (me) {
-          const session = { apiUrl, user: { name: me.name, email: me.email } };
-          saveSession(window.localStorage, session);
-          setState({ status: "signedIn", session });
-        } else {
-          setState({ status: "signedOut" });
-        }
+        setState(me ? { status: "signedIn", viewer: me } : { status: "signedOut" });
       });
     return () => {
       current = false;
     };
-  }, [client, apiUrl]);
-
-  function signIn(next: Session) {
-    saveSession(window.localStorage, next);
-    setApiUrl(next.apiUrl);
-    setState({ status: "signedIn", session: next });
-  }
+  }, [api, checking]);
 
   async function signOut() {
-    await client?.mutation(LogoutMutation, {}).toPromise();
-    signedOut();
+    await api.client.mutation(LogoutMutation, {}).toPromise();
+    setSession((n) => n + 1);
+    setState({ status: "signedOut" });
   }
 
-  if (!apiUrl || !client || state.status === "checking") return null;
-  return state.status === "signedIn" ? (
-    <Provider value={client}>
-      <SignedIn session={state.session} onSignOut={signOut} />
+  if (state.status === "checking") return null;
+  return (
+    <Provider value={api.client}>
+      <RefetchContext.Provider value={api.refetch}>
+        {state.status === "signedIn" ? (
+          <SignedIn viewer={state.viewer} onSignOut={signOut} />
+        ) : (
+          <main className="flex min-h-dvh items-center justify-center px-4 py-12">
+            <SignInForm onSignedIn={(viewer) => setState({ status: "signedIn", viewer })} />
+          </main>
+        )}
+      </RefetchContext.Provider>
     </Provider>
-  ) : (
-    <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-      <SignInForm defaultApiUrl={apiUrl} onSignedIn={signIn} />
-    </main>
   );
 }
 
-function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+function SignedIn({ viewer, onSignOut }: { viewer: Viewer; onSignOut: () => void }) {
   return (
     <>
       <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <div className="mx-auto flex max-w-4xl items-center justify-between gap-4 px-4 py-3">
           <span className="text-lg font-semibold tracking-tight text-emerald-700 dark:text-emerald-400">FinCloud</span>
           <div className="flex items-center gap-4 text-sm">
-            <span className="text-slate-600 dark:text-slate-300" title={session.user.email}>
-              {session.user.name}
+            <span className="text-slate-600 dark:text-slate-300" title={viewer.email}>
+              {viewer.name}
             </span>
             <button
               type="button"
@@ -121,10 +104,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
         </div>
       </header>
       <main className="mx-auto max-w-4xl px-4 py-8">
-        <AccountList apiUrl={session.apiUrl} />
-        <p className="mt-6 text-xs text-slate-500 dark:text-slate-400">
-          Connected to <span className="font-mono">{session.apiUrl}</span>
-        </p>
+        <AccountList />
       </main>
     </>
   );

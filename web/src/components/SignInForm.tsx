@@ -1,11 +1,11 @@
 "use client";
 
 import { useId, useState, type FormEvent } from "react";
+import { useClient } from "urql";
 
 import { graphql } from "@/gql";
-import { createApiClient, describeError } from "@/lib/client";
-import { isHttpUrl } from "@/lib/endpoint";
-import type { Session } from "@/lib/session";
+import { describeError } from "@/lib/client";
+import type { Viewer } from "@/lib/server-data";
 
 // What both mutations answer; the generated Login and Register documents carry this fragment.
 graphql(`
@@ -48,9 +48,9 @@ const inputClass =
   "focus:border-emerald-600 focus:outline-none focus:ring-2 focus:ring-emerald-600/30 " +
   "dark:border-slate-600 dark:bg-slate-900 dark:text-slate-100";
 
-export function SignInForm({ defaultApiUrl, onSignedIn }: { defaultApiUrl: string; onSignedIn: (s: Session) => void }) {
+export function SignInForm({ onSignedIn }: { onSignedIn: (viewer: Viewer) => void }) {
+  const client = useClient();
   const [mode, setMode] = useState<Mode>("signIn");
-  const [apiUrl, setApiUrl] = useState(defaultApiUrl);
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const ids = useId();
@@ -59,16 +59,10 @@ export function SignInForm({ defaultApiUrl, onSignedIn }: { defaultApiUrl: strin
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const field = (name: string) => String(form.get(name) ?? "");
-    const url = apiUrl.trim();
-    if (!isHttpUrl(url)) {
-      setErrors(["The Server address must be an http:// or https:// URL, such as http://127.0.0.1:4000/graphql."]);
-      return;
-    }
 
     setBusy(true);
     setErrors([]);
     try {
-      const client = createApiClient(url);
       // The router answers with httpOnly session cookies; no token ever reaches this page's scripts.
       const credentials = { email: field("email").trim(), password: field("password"), useCookies: true };
       const result =
@@ -76,7 +70,7 @@ export function SignInForm({ defaultApiUrl, onSignedIn }: { defaultApiUrl: strin
           ? await client.mutation(LoginMutation, { input: credentials }).toPromise()
           : await client.mutation(RegisterMutation, { input: { ...credentials, name: field("name").trim() } }).toPromise();
       if (result.error) {
-        setErrors([describeError(result.error, url)]);
+        setErrors([describeError(result.error)]);
         return;
       }
       const data = result.data;
@@ -86,7 +80,7 @@ export function SignInForm({ defaultApiUrl, onSignedIn }: { defaultApiUrl: strin
       } else if (payload.errors.length > 0) {
         setErrors(payload.errors.map((e) => e.message));
       } else if (payload.user) {
-        onSignedIn({ apiUrl: url, user: { name: payload.user.name, email: payload.user.email } });
+        onSignedIn(payload.user);
       } else {
         setErrors(["The server did not sign you in."]);
       }
@@ -142,27 +136,6 @@ export function SignInForm({ defaultApiUrl, onSignedIn }: { defaultApiUrl: strin
               At least 10 characters.
             </p>
           )}
-        </div>
-        <div>
-          <label htmlFor={`${ids}-server`} className="text-sm font-medium">
-            Server
-          </label>
-          <input
-            id={`${ids}-server`}
-            name="server"
-            type="url"
-            inputMode="url"
-            autoComplete="url"
-            spellCheck={false}
-            required
-            value={apiUrl}
-            onChange={(e) => setApiUrl(e.target.value)}
-            aria-describedby={`${ids}-server-hint`}
-            className={`${inputClass} font-mono text-sm`}
-          />
-          <p id={`${ids}-server-hint`} className="mt-1 text-xs text-slate-500 dark:text-slate-400">
-            The GraphQL address of your FinCloud server.
-          </p>
         </div>
 
         {errors.length > 0 && (

@@ -14,22 +14,24 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AccountsDocument,
-    "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n": typeof types.MeDocument,
     "\n  mutation Logout {\n    logout {\n      ok\n    }\n  }\n": typeof types.LogoutDocument,
     "\n  fragment AuthResult on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n": typeof types.AuthResultFragmentDoc,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthResult\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthResult\n    }\n  }\n": typeof types.RegisterDocument,
     "\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n": typeof types.SilentRefreshDocument,
+    "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.AccountsDocument,
+    "\n  subscription AccountBalanceChanged {\n    accountBalanceChanged {\n      id\n      balance {\n        amount\n        currency\n      }\n    }\n  }\n": typeof types.AccountBalanceChangedDocument,
 };
 const documents: Documents = {
-    "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AccountsDocument,
-    "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n": types.MeDocument,
     "\n  mutation Logout {\n    logout {\n      ok\n    }\n  }\n": types.LogoutDocument,
     "\n  fragment AuthResult on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    errors {\n      __typename\n      message\n      ... on ValidationError {\n        field\n      }\n    }\n  }\n": types.AuthResultFragmentDoc,
     "\n  mutation Login($input: LoginInput!) {\n    login(input: $input) {\n      ...AuthResult\n    }\n  }\n": types.LoginDocument,
     "\n  mutation Register($input: RegisterInput!) {\n    register(input: $input) {\n      ...AuthResult\n    }\n  }\n": types.RegisterDocument,
     "\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n": types.SilentRefreshDocument,
+    "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n": types.MeDocument,
+    "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.AccountsDocument,
+    "\n  subscription AccountBalanceChanged {\n    accountBalanceChanged {\n      id\n      balance {\n        amount\n        currency\n      }\n    }\n  }\n": types.AccountBalanceChangedDocument,
 };
 
 /**
@@ -46,14 +48,6 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -74,6 +68,18 @@ export function graphql(source: "\n  mutation Register($input: RegisterInput!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SilentRefresh {\n    tokenRefresh(input: { useCookies: true }) {\n      user {\n        id\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      id\n      name\n      email\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query Accounts($first: Int, $after: String) {\n    accounts(first: $first, after: $after) {\n      edges {\n        cursor\n        node {\n          id\n          name\n          type\n          currency\n          balance {\n            amount\n            currency\n          }\n          portfolio {\n            id\n            name\n          }\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AccountBalanceChanged {\n    accountBalanceChanged {\n      id\n      balance {\n        amount\n        currency\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription AccountBalanceChanged {\n    accountBalanceChanged {\n      id\n      balance {\n        amount\n        currency\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
