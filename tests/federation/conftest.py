@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from playwright.async_api import Browser, async_playwright
 from websockets.typing import Subprotocol
 
 from fincloud.config import Settings
@@ -169,3 +170,28 @@ class Subscription:
 
     async def close(self) -> None:
         await self.socket.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+"""Debian's Chromium: browser tests never download a browser."""
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    """Headless Chromium for one test module."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's `chromium` package (browser tests never download one)")
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            await browser.close()

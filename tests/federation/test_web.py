@@ -6,27 +6,18 @@ themselves silently when the access token is gone, and end with "Sign out"."""
 
 from __future__ import annotations
 
+import re
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.async_api import Browser, async_playwright, expect
+from playwright.async_api import Browser, FilePayload, expect
 
 from tests.federation.conftest import Client, RunningStack
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PASSWORD = "correct horse battery"
 SCREENSHOT = Path("/tmp/fincloud-web.png")
 
@@ -37,18 +28,6 @@ mutation TransactionCreate($input: TransactionCreateInput!) {
 
 # Building the app on a fresh checkout (web_url, once per session) comes on top of booting the stack.
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's `chromium` package (browser tests never download one)")
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 async def make_account(client: Client, name: str, type_: str, opening: str) -> str:
@@ -249,6 +228,127 @@ async def test_first_load_is_server_rendered_and_balances_go_live(
         # Everything went through the one origin, the live updates' WebSocket included.
         host = urlsplit(web_url).netloc
         assert set(sockets) == {f"ws://{host}/graphql"}
+    finally:
+        await context.close()
+    assert page_errors == []
+
+
+SCREENS = Path(__file__).resolve().parents[2] / "web" / "test-results" / "screens"
+"""Screenshots of the main screens, rewritten by every run (gitignored)."""
+
+STATEMENT_CSV = b"""Date,Amount,Payee,Memo
+2026-03-02,-3.50,Corner Coffee,Flat white
+2026-03-03,-42.10,Grocer Market,Weekly shop
+2026-03-05,1500.00,Acme Payroll,Salary
+"""
+
+
+async def _screens(page: Any, name: str) -> None:
+    """The page as it is now at a phone's size and a laptop's, to SCREENS/<name>-<width>.png."""
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    for width, height in ((390, 844), (1280, 800)):
+        await page.set_viewport_size({"width": width, "height": height})
+        await page.screenshot(path=str(SCREENS / f"{name}-{width}.png"), full_page=True)
+
+
+async def test_create_an_account_and_import_a_statement_through_the_wizard(
+    client: Client, web_url: str, browser: Browser
+) -> None:
+    email = f"ines-{uuid.uuid4().hex[:8]}@example.com"
+    context = await browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-US")
+    page = await context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        # Sign up, then create an account on the Accounts screen.
+        await page.goto(web_url)
+        await page.get_by_role("button", name="Create an account").click()
+        await page.get_by_label("Name").fill("Inès")
+        await page.get_by_label("Email").fill(email)
+        await page.get_by_label("Password").fill(PASSWORD)
+        await page.get_by_role("button", name="Create account", exact=True).click()
+        await expect(page.get_by_text("No accounts yet.")).to_be_visible()
+        await expect(page.get_by_role("combobox", name="Household")).to_be_visible()
+        await page.get_by_role("navigation", name="Main").get_by_role("link", name="Accounts").click()
+        await page.get_by_label("Account name").fill("Everyday")
+        await page.get_by_label("Opening balance").fill("1234.50")
+        await page.get_by_role("button", name="Create account", exact=True).click()
+        everyday = page.get_by_role("row").filter(has_text="Everyday")
+        await expect(everyday).to_contain_text("1,234.50 EUR")  # the user's locale's separators, exact digits
+        await _screens(page, "accounts")
+
+        # The coffee is already in the account (recorded elsewhere): the statement's first row duplicates it.
+        login = await client.run(
+            "mutation($input: LoginInput!) { login(input: $input) { token } }",
+            input={"email": email, "password": PASSWORD},
+        )
+        client.token = login["login"]["token"]
+        account_id = (await client.run("{ accounts { nodes { id name } } }"))["accounts"]["nodes"][0]["id"]
+        await client.run(
+            TRANSACTION_CREATE,
+            input={"accountId": account_id, "date": "2026-03-02", "amount": "-3.50", "payee": "Corner Coffee"},
+        )
+
+        # The wizard: upload, map the columns (the server's proposal preselected, the first rows shown), dry run.
+        await page.get_by_role("navigation", name="Main").get_by_role("link", name="Import").click()
+        await expect(page.get_by_label("Account", exact=True)).to_contain_text("Everyday")
+        await page.get_by_label("Statement file").set_input_files(
+            files=FilePayload(name="statement.csv", mimeType="text/csv", buffer=STATEMENT_CSV)
+        )
+        await page.get_by_role("button", name="Upload").click()
+        await expect(page.get_by_role("cell", name="Weekly shop")).to_be_visible()
+        await expect(page.get_by_label("Date", exact=True)).to_have_value("0")
+        await expect(page.get_by_label("Amount")).to_have_value("1")
+        await _screens(page, "import-mapping")
+        await page.get_by_role("button", name="Dry run").click()
+
+        rows = page.get_by_role("row")
+        await expect(rows.filter(has_text="Corner Coffee")).to_contain_text("Duplicate")
+        await expect(rows.filter(has_text="Grocer Market")).to_contain_text("New")
+        await expect(rows.filter(has_text="Acme Payroll")).to_contain_text("1,500.00 EUR")
+        await expect(rows.filter(has_text="Acme Payroll")).to_contain_text("Mar 5, 2026")
+        await _screens(page, "import-dry-run")
+
+        # Commit: the progress follows the server's importProgress until it says COMMITTED.
+        await page.get_by_role("button", name="Commit import").click()
+        await expect(page.get_by_role("heading", name="Imported")).to_be_visible(timeout=30000)
+        await expect(page.get_by_text(re.compile(r"^2 created, "))).to_be_visible()
+        await _screens(page, "import-done")
+
+        # The account's transactions hold the imported rows next to the one that was there.
+        await page.get_by_role("link", name="Show the transactions").click()
+        await expect(page.get_by_role("heading", name="Everyday")).to_be_visible()
+        rows = page.get_by_role("row")
+        await expect(rows.filter(has_text="Grocer Market")).to_contain_text("-42.10 EUR")
+        await expect(rows.filter(has_text="Acme Payroll")).to_contain_text("1,500.00 EUR")
+        await expect(rows.filter(has_text="Corner Coffee")).to_have_count(1)
+        await expect(page.get_by_text("2,688.90 EUR")).to_be_visible()  # 1234.50 - 3.50 - 42.10 + 1500.00
+        await _screens(page, "account")
+
+        # Search by text and date range.
+        await page.set_viewport_size({"width": 1280, "height": 800})
+        await page.get_by_role("searchbox", name="Search").fill("Grocer")
+        await page.get_by_role("button", name="Search", exact=True).click()
+        await expect(rows.filter(has_text="Acme Payroll")).to_have_count(0)
+        await expect(rows.filter(has_text="Grocer Market")).to_have_count(1)
+        await page.get_by_role("searchbox", name="Search").fill("")
+        await page.get_by_label("From").fill("2026-03-04")
+        await page.get_by_role("button", name="Search", exact=True).click()
+        await expect(rows.filter(has_text="Grocer Market")).to_have_count(0)
+        await expect(rows.filter(has_text="Acme Payroll")).to_have_count(1)
+
+        # On a phone the navigation folds into a menu.
+        await page.set_viewport_size({"width": 390, "height": 844})
+        await page.goto(web_url)
+        await expect(page.get_by_role("row").filter(has_text="Everyday")).to_contain_text("2,688.90 EUR")
+        menu = page.get_by_role("button", name="Menu")
+        await expect(page.get_by_role("button", name="Sign out")).to_be_hidden()
+        await menu.click()
+        await expect(menu).to_have_attribute("aria-expanded", "true")
+        await expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+        await page.screenshot(path=str(SCREENS / "dashboard-menu-390.png"), full_page=True)
+        await page.set_viewport_size({"width": 1280, "height": 800})
+        await page.screenshot(path=str(SCREENS / "dashboard-1280.png"), full_page=True)
     finally:
         await context.close()
     assert page_errors == []

@@ -1,21 +1,29 @@
 "use client";
 
+import Link from "next/link";
 import { useCallback, useState } from "react";
-import { useQuery, useSubscription } from "urql";
+import { useQuery } from "urql";
 
+import { focusRing } from "@/components/ui";
+import { useApp } from "@/lib/app-context";
 import { describeError } from "@/lib/client";
 import { formatAccountType, formatMoney, isNegative } from "@/lib/format";
-import { ACCOUNTS_PAGE_SIZE, AccountBalanceChangedSubscription, AccountsQuery } from "@/lib/operations";
+import { ACCOUNTS_PAGE_SIZE, AccountsQuery } from "@/lib/operations";
 import { useRefetchOnResume } from "@/lib/refetch-context";
 
 /**
- * The viewer's accounts, one page per cursor; "Load more" appends the next page. Balances change in place as
- * transactions are recorded anywhere (the `accountBalanceChanged` subscription writes into the normalised cache).
+ * The chosen household's accounts, one page per cursor; "Load more" appends the next page. Balances change in place
+ * as transactions are recorded anywhere (the app shell's `accountBalanceChanged` subscription writes into the
+ * normalised cache). Each name leads to the account's transactions.
  */
 export function AccountList() {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  // Nothing to render: each event updates its Account in the cache, and the rows showing it re-render.
-  useSubscription({ query: AccountBalanceChangedSubscription });
+  const { householdId } = useApp();
+  // Pages of the household shown; another household starts again at its first page.
+  const [pages, setPages] = useState<{ householdId: string | null; cursors: (string | null)[] }>({
+    householdId,
+    cursors: [null],
+  });
+  const cursors = pages.householdId === householdId ? pages.cursors : [null];
   return (
     <section aria-labelledby="accounts-heading">
       <h2 id="accounts-heading" className="text-lg font-semibold tracking-tight">
@@ -31,7 +39,7 @@ export function AccountList() {
               <th scope="col" className="px-4 py-3 font-medium">
                 Type
               </th>
-              <th scope="col" className="px-4 py-3 font-medium">
+              <th scope="col" className="hidden px-4 py-3 font-medium sm:table-cell">
                 Portfolio
               </th>
               <th scope="col" className="px-4 py-3 text-right font-medium">
@@ -42,10 +50,11 @@ export function AccountList() {
           {cursors.map((after, i) => (
             <AccountsPage
               key={after ?? "first"}
+              householdId={householdId}
               after={after}
               isFirst={i === 0}
               isLast={i === cursors.length - 1}
-              onLoadMore={(cursor) => setCursors((all) => [...all, cursor])}
+              onLoadMore={(cursor) => setPages({ householdId, cursors: [...cursors, cursor] })}
             />
           ))}
         </table>
@@ -55,11 +64,13 @@ export function AccountList() {
 }
 
 function AccountsPage({
+  householdId,
   after,
   isFirst,
   isLast,
   onLoadMore,
 }: {
+  householdId: string | null;
   after: string | null;
   isFirst: boolean;
   isLast: boolean;
@@ -67,9 +78,10 @@ function AccountsPage({
 }) {
   const [{ data, fetching, error }, reexecute] = useQuery({
     query: AccountsQuery,
-    variables: { first: ACCOUNTS_PAGE_SIZE, after },
+    variables: { householdId, first: ACCOUNTS_PAGE_SIZE, after },
   });
   useRefetchOnResume(useCallback(() => reexecute({ requestPolicy: "network-only" }), [reexecute]));
+  const { locale } = useApp();
   const connection = data?.accounts;
 
   if (!connection) {
@@ -103,16 +115,23 @@ function AccountsPage({
       {edges.map(({ node }) => (
         <tr key={node.id}>
           <th scope="row" className="px-4 py-3 font-medium">
-            {node.name}
+            <Link
+              href={`/accounts/${node.id}`}
+              className={`rounded text-emerald-800 hover:underline dark:text-emerald-300 ${focusRing}`}
+            >
+              {node.name}
+            </Link>
           </th>
           <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{formatAccountType(node.type)}</td>
-          <td className="px-4 py-3 text-slate-600 dark:text-slate-300">{node.portfolio?.name ?? "—"}</td>
+          <td className="hidden px-4 py-3 text-slate-600 sm:table-cell dark:text-slate-300">
+            {node.portfolio?.name ?? "—"}
+          </td>
           <td
-            className={`px-4 py-3 text-right font-mono tabular-nums ${
+            className={`whitespace-nowrap px-4 py-3 text-right font-mono tabular-nums ${
               isNegative(node.balance) ? "text-red-700 dark:text-red-300" : ""
             }`}
           >
-            {formatMoney(node.balance)}
+            {formatMoney(node.balance, locale)}
           </td>
         </tr>
       ))}
@@ -122,7 +141,7 @@ function AccountsPage({
             <button
               type="button"
               onClick={() => onLoadMore(pageInfo.endCursor!)}
-              className="font-medium text-emerald-700 hover:underline dark:text-emerald-400"
+              className={`rounded font-medium text-emerald-700 hover:underline dark:text-emerald-400 ${focusRing}`}
             >
               Load more accounts
             </button>

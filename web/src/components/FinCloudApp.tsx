@@ -1,13 +1,14 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from "react";
 import { Provider } from "urql";
 
-import { AccountList } from "@/components/AccountList";
+import { AppShell } from "@/components/AppShell";
 import { SignInForm } from "@/components/SignInForm";
 import { graphql } from "@/gql";
+import { AppContext, LocaleContext, type AppState } from "@/lib/app-context";
 import { createApiClient } from "@/lib/client";
-import { MeQuery } from "@/lib/operations";
+import { HOUSEHOLD_COOKIE, MeQuery, chooseHousehold } from "@/lib/operations";
 import { RefetchContext } from "@/lib/refetch-context";
 import type { InitialState, Viewer } from "@/lib/server-data";
 
@@ -19,17 +20,47 @@ const LogoutMutation = graphql(`
   }
 `);
 
-type State = { status: "checking" } | { status: "signedOut" } | { status: "signedIn"; viewer: Viewer };
+type State =
+  | { status: "checking" }
+  | { status: "signedOut" }
+  | { status: "signedIn"; viewer: Viewer; householdId: string | null };
+
+/** The household remembered in its cookie (set when the viewer picks one in the header). */
+function rememberedHousehold(): string | null {
+  const match = new RegExp(`(?:^|; )${HOUSEHOLD_COOKIE}=([^;]*)`).exec(document.cookie);
+  return match?.[1] ? decodeURIComponent(match[1]) : null;
+}
+
+function rememberHousehold(id: string | null): void {
+  document.cookie = id
+    ? `${HOUSEHOLD_COOKIE}=${encodeURIComponent(id)}; path=/; max-age=31536000; samesite=lax`
+    : `${HOUSEHOLD_COOKIE}=; path=/; max-age=0; samesite=lax`;
+}
+
+function signedIn(viewer: Viewer): State {
+  return { status: "signedIn", viewer, householdId: chooseHousehold(viewer.households, rememberedHousehold()) };
+}
 
 /**
- * The app: sign in (or register), then the viewer's accounts, kept live. The session is the router's httpOnly
- * cookies. The server renders the first page with the viewer's data when the access cookie is valid; otherwise the
- * app asks the server who is signed in (refreshing the cookies silently if the access token has expired) and shows
- * the sign-in form only when no one is.
+ * The app: sign in (or register), then the screens (`children`, the App Router's pages) inside the app shell.
+ * The session is the router's httpOnly cookies. The server renders the first page with the viewer's data when the
+ * access cookie is valid; otherwise the app asks the server who is signed in (refreshing the cookies silently if
+ * the access token has expired) and shows the sign-in form only when no one is. The app lives in the layout, so
+ * the client (its cache, its socket) survives moving between pages.
  */
-export function FinCloudApp({ initial }: { initial: InitialState | null }) {
+export function FinCloudApp({
+  initial,
+  locale,
+  children,
+}: {
+  initial: InitialState | null;
+  locale: string;
+  children: ReactNode;
+}) {
   const [state, setState] = useState<State>(
-    initial ? { status: "signedIn", viewer: initial.viewer } : { status: "checking" },
+    initial
+      ? { status: "signedIn", viewer: initial.viewer, householdId: initial.householdId }
+      : { status: "checking" },
   );
   // A new client (an empty cache, a new socket) for every session: one person's data never shows to the next.
   const [session, setSession] = useState(0);
@@ -54,58 +85,69 @@ export function FinCloudApp({ initial }: { initial: InitialState | null }) {
       .then((result) => {
         if (!current) return;
         const me = result.data?.me;
-        setState(me ? { status: "signedIn", viewer: me } : { status: "signedOut" });
+        setState(me ? signedIn(me) : { status: "signedOut" });
       });
     return () => {
       current = false;
     };
   }, [api, checking]);
 
-  async function signOut() {
-    await api.client.mutation(LogoutMutation, {}).toPromise();
+  const signOut = useCallback(async () => {
+    const result = await api.client.mutation(LogoutMutation, {}).toPromise();
+    // Offline, or the server out of reach: the session was not ended, so it goes on (the offline banner says so).
+    if (result.error?.networkError) return;
+    rememberHousehold(null);
     setSession((n) => n + 1);
     setState({ status: "signedOut" });
-  }
+  }, [api]);
+
+  // The sign-in's answer was given before the session existed, so it holds no households: ask who is signed in.
+  const welcome = useCallback(
+    (viewer: Viewer) => {
+      setState(signedIn(viewer));
+      void api.client
+        .query(MeQuery, {}, { requestPolicy: "network-only" })
+        .toPromise()
+        .then((result) => {
+          const me = result.data?.me;
+          if (me) setState((s) => (s.status === "signedIn" && s.viewer.id === me.id ? signedIn(me) : s));
+        });
+    },
+    [api],
+  );
+
+  const app = useMemo<AppState | null>(
+    () =>
+      state.status === "signedIn"
+        ? {
+            viewer: state.viewer,
+            householdId: state.householdId,
+            locale,
+            setHouseholdId(id) {
+              rememberHousehold(id);
+              setState((s) => (s.status === "signedIn" ? { ...s, householdId: id } : s));
+            },
+          }
+        : null,
+    [state, locale],
+  );
 
   if (state.status === "checking") return null;
   return (
-    <Provider value={api.client}>
-      <RefetchContext.Provider value={api.refetch}>
-        {state.status === "signedIn" ? (
-          <SignedIn viewer={state.viewer} onSignOut={signOut} />
-        ) : (
-          <main className="flex min-h-dvh items-center justify-center px-4 py-12">
-            <SignInForm onSignedIn={(viewer) => setState({ status: "signedIn", viewer })} />
-          </main>
-        )}
-      </RefetchContext.Provider>
-    </Provider>
-  );
-}
-
-function SignedIn({ viewer, onSignOut }: { viewer: Viewer; onSignOut: () => void }) {
-  return (
-    <>
-      <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <div className="mx-auto flex max-w-4xl items-center justify-between gap-4 px-4 py-3">
-          <span className="text-lg font-semibold tracking-tight text-emerald-700 dark:text-emerald-400">FinCloud</span>
-          <div className="flex items-center gap-4 text-sm">
-            <span className="text-slate-600 dark:text-slate-300" title={viewer.email}>
-              {viewer.name}
-            </span>
-            <button
-              type="button"
-              onClick={onSignOut}
-              className="rounded-lg border border-slate-300 px-3 py-1.5 font-medium hover:bg-slate-50 dark:border-slate-600 dark:hover:bg-slate-800"
-            >
-              Sign out
-            </button>
-          </div>
-        </div>
-      </header>
-      <main className="mx-auto max-w-4xl px-4 py-8">
-        <AccountList />
-      </main>
-    </>
+    <LocaleContext.Provider value={locale}>
+      <Provider value={api.client}>
+        <RefetchContext.Provider value={api.refetch}>
+          {app ? (
+            <AppContext.Provider value={app}>
+              <AppShell onSignOut={signOut}>{children}</AppShell>
+            </AppContext.Provider>
+          ) : (
+            <main className="flex min-h-dvh items-center justify-center px-4 py-12">
+              <SignInForm onSignedIn={welcome} />
+            </main>
+          )}
+        </RefetchContext.Provider>
+      </Provider>
+    </LocaleContext.Provider>
   );
 }

@@ -14,6 +14,11 @@ graphql(`
       id
       email
       name
+      households {
+        id
+        name
+        role
+      }
     }
     errors {
       __typename

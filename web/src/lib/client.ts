@@ -1,10 +1,23 @@
 import { authExchange } from "@urql/exchange-auth";
-import { cacheExchange, type KeyingConfig } from "@urql/exchange-graphcache";
+import { cacheExchange, offlineExchange, type DataFields, type KeyingConfig } from "@urql/exchange-graphcache";
+import { makeDefaultStorage } from "@urql/exchange-graphcache/default-storage";
 import { createClient as createWsClient, type Client as WsClient } from "graphql-ws";
 import { Client, fetchExchange, ssrExchange, subscriptionExchange, type CombinedError, type SSRData } from "urql";
 
 import { graphql } from "@/gql";
 import { errorCodes, isInterruption, reconnectListener, resubscribing } from "@/lib/live";
+import {
+  afterHydration,
+  browserIsOffline,
+  lastSeenWhenOffline,
+  OfflineError,
+  refuseChangesOffline,
+} from "@/lib/offline";
+import { MeQuery } from "@/lib/operations";
+
+/** The IndexedDB database of the last-seen data (graphcache's offline storage), and how many days it is kept. */
+export const OFFLINE_CACHE_DB = "fincloud-cache";
+const OFFLINE_CACHE_DAYS = 30;
 
 /**
  * Sent with every request. The router refuses cookie-authenticated requests that a cross-site page could forge
@@ -86,6 +99,35 @@ export type ApiClientOptions = {
 export function createApiClient({ url = GRAPHQL_PATH, initialState, onSignedOut }: ApiClientOptions = {}): ApiClient {
   const inBrowser = typeof window !== "undefined";
   const ssr = ssrExchange({ isClient: true, initialState });
+  // The last-seen data, kept in IndexedDB for offline use (src/lib/offline.ts); emptied when the session ends.
+  let cacheHydrated = () => {};
+  const hydrated = new Promise<void>((resolve) => (cacheHydrated = resolve));
+  const startedOffline = inBrowser && browserIsOffline();
+  const storage = inBrowser
+    ? lastSeenWhenOffline(
+        makeDefaultStorage({ idbName: OFFLINE_CACHE_DB, maxAge: OFFLINE_CACHE_DAYS, onCacheHydrated: cacheHydrated }),
+      )
+    : null;
+  const signedOut = () => {
+    void storage?.clear();
+    onSignedOut?.();
+  };
+  /** login / register answered with a user: ask who they are (`me`, households included) into the cache. */
+  const rememberViewer = (result: DataFields) => {
+    const payload = (result.login ?? result.register) as { user?: unknown } | null | undefined;
+    if (payload?.user) queueMicrotask(() => void client.query(MeQuery, {}, { requestPolicy: "network-only" }).toPromise());
+  };
+  const cacheOptions = {
+    keys: cacheKeys,
+    updates: {
+      Mutation: {
+        // Who is signed in is part of the last-seen data: an offline start shows their accounts, not the sign-in form.
+        login: rememberViewer,
+        register: rememberViewer,
+        logout: () => void storage?.clear(),
+      },
+    },
+  };
   const refetch = new RefetchSignal();
   let ws: WsClient | null = null;
   let refreshing: Promise<void> | null = null;
@@ -102,7 +144,9 @@ export function createApiClient({ url = GRAPHQL_PATH, initialState, onSignedOut 
   const client = new Client({
     url,
     exchanges: [
-      cacheExchange({ keys: cacheKeys }),
+      refuseChangesOffline(),
+      ...(startedOffline ? [afterHydration(hydrated)] : []),
+      storage ? offlineExchange({ ...cacheOptions, storage }) : cacheExchange(cacheOptions),
       ssr,
       ...(inBrowser
         ? [
@@ -112,7 +156,7 @@ export function createApiClient({ url = GRAPHQL_PATH, initialState, onSignedOut 
               didAuthError: isUnauthenticated,
               async refreshAuth() {
                 const refreshed = await utils.mutate(RefreshMutation, {});
-                if (!refreshed.data?.tokenRefresh.user) onSignedOut?.();
+                if (!refreshed.data?.tokenRefresh.user) signedOut();
               },
             })),
             subscriptionExchange({
@@ -141,7 +185,7 @@ export function createApiClient({ url = GRAPHQL_PATH, initialState, onSignedOut 
       .mutation(RefreshMutation, {})
       .toPromise()
       .then((refreshed) => {
-        if (!refreshed.data?.tokenRefresh.user) return onSignedOut?.();
+        if (!refreshed.data?.tokenRefresh.user) return signedOut();
         const old = ws;
         ws = null;
         void old?.dispose();
@@ -159,6 +203,9 @@ export function createApiClient({ url = GRAPHQL_PATH, initialState, onSignedOut 
     }
     return false;
   }
+
+  // The server rendered who is signed in: put it through the cache too, so an offline start knows them.
+  if (inBrowser && initialState) void client.query(MeQuery, {}).toPromise();
 
   return {
     client,
@@ -178,6 +225,7 @@ function isCloseEvent(error: unknown): boolean {
 
 /** A message a person can act on, from urql's combined network / GraphQL error. */
 export function describeError(error: { networkError?: Error; graphQLErrors: { message: string }[] }) {
+  if (error.networkError instanceof OfflineError) return error.networkError.message;
   if (error.networkError) return "Could not reach the FinCloud server. Check your connection and try again.";
   return error.graphQLErrors.map((e) => e.message).join(" ") || "The server could not answer.";
 }

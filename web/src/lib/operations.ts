@@ -13,13 +13,18 @@ export const MeQuery = graphql(`
       id
       name
       email
+      households {
+        id
+        name
+        role
+      }
     }
   }
 `);
 
 export const AccountsQuery = graphql(`
-  query Accounts($first: Int, $after: String) {
-    accounts(first: $first, after: $after) {
+  query Accounts($householdId: ID, $first: Int, $after: String) {
+    accounts(householdId: $householdId, first: $first, after: $after) {
       edges {
         cursor
         node {
@@ -59,4 +64,16 @@ export const AccountBalanceChangedSubscription = graphql(`
 `);
 
 /** The first page's variables, exactly as the account list asks for it. */
-export const firstAccountsPage = () => ({ first: ACCOUNTS_PAGE_SIZE, after: null });
+export const firstAccountsPage = (householdId: string | null) => ({
+  householdId,
+  first: ACCOUNTS_PAGE_SIZE,
+  after: null,
+});
+
+/** The cookie remembering the household the viewer last chose (an id, nothing secret; the server renders with it). */
+export const HOUSEHOLD_COOKIE = "fincloud_household";
+
+/** The household to show: the remembered one if it is still the viewer's, else their first (null: none). */
+export function chooseHousehold(households: readonly { id: string }[], remembered: string | null | undefined) {
+  return households.find((h) => h.id === remembered)?.id ?? households[0]?.id ?? null;
+}

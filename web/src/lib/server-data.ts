@@ -1,15 +1,17 @@
 /**
  * The first render's data, fetched by the Next server from the router with the visitor's own cookies: who is
- * signed in, and the first page of their accounts. The results seed the browser's cache (urql's ssrExchange), so
- * the page arrives filled in and the app goes live from there without asking again.
+ * signed in, their households, and the first page of the chosen household's accounts. The results seed the
+ * browser's cache (urql's ssrExchange), so the page arrives filled in and the app goes live from there without
+ * asking again.
  */
 import { Client, fetchExchange, ssrExchange, type SSRData } from "@urql/core";
 
 import { CSRF_HEADER, GRAPHQL_PATH } from "@/lib/client";
-import { AccountsQuery, MeQuery, firstAccountsPage } from "@/lib/operations";
+import { AccountsQuery, MeQuery, chooseHousehold, firstAccountsPage } from "@/lib/operations";
 
-export type Viewer = { id: string; name: string; email: string };
-export type InitialState = { viewer: Viewer; data: SSRData };
+export type Household = { id: string; name: string; role?: string | null };
+export type Viewer = { id: string; name: string; email: string; households: Household[] };
+export type InitialState = { viewer: Viewer; householdId: string | null; data: SSRData };
 
 export const ACCESS_COOKIE = "fincloud_access";
 
@@ -27,12 +29,15 @@ export async function loadInitialState({
   cookie,
   forwardedFor,
   hasAccessCookie,
+  household,
 }: {
   /** The visitor's Cookie header, passed on as it came. */
   cookie: string | null;
   /** X-Forwarded-For as the web server set it (the visitor's address last), so the router sees the visitor. */
   forwardedFor: string | null;
   hasAccessCookie: boolean;
+  /** The household the viewer chose last time (its cookie), if any. */
+  household?: string | null;
 }): Promise<InitialState | null> {
   if (!cookie || !hasAccessCookie) return null;
   const ssr = ssrExchange({ isClient: false });
@@ -53,8 +58,9 @@ export async function loadInitialState({
     const me = await client.query(MeQuery, {}).toPromise();
     const viewer = me.data?.me;
     if (!viewer) return null;
-    await client.query(AccountsQuery, firstAccountsPage()).toPromise();
-    return { viewer, data: ssr.extractData() };
+    const householdId = chooseHousehold(viewer.households, household);
+    await client.query(AccountsQuery, firstAccountsPage(householdId)).toPromise();
+    return { viewer, householdId, data: ssr.extractData() };
   } catch {
     return null;
   }
