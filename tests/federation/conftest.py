@@ -62,7 +62,11 @@ async def stack(server_database_url: str, redis_url: str, tmp_root: Path) -> Asy
     )
     running = Stack()
     try:
-        await asyncio.to_thread(start_stack, settings, running)
+        # Webhook receivers in these tests listen on 127.0.0.1, which the default refuses. The stack's processes read
+        # the setting from their environment; this process's own stays as it was.
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("FINCLOUD_WEBHOOK_ALLOW_PRIVATE", "true")
+            await asyncio.to_thread(start_stack, settings, running)
         yield RunningStack(settings=settings, database_url=database_url, web_port=web_port)
     finally:
         await asyncio.to_thread(running.stop)

@@ -5,6 +5,8 @@ import { usePathname } from "next/navigation";
 import { useEffect, useId, useState, type ReactNode } from "react";
 import { useSubscription } from "urql";
 
+import { InboxBell } from "@/components/alerts/InboxBell";
+import { ThemeSync } from "@/components/settings/ThemeSync";
 import { focusRing, secondaryButton } from "@/components/ui";
 import { useApp } from "@/lib/app-context";
 import { AccountBalanceChangedSubscription } from "@/lib/operations";
@@ -13,6 +15,11 @@ const NAVIGATION = [
   { href: "/", label: "Dashboard" },
   { href: "/accounts", label: "Accounts" },
   { href: "/import", label: "Import" },
+  { href: "/budgets", label: "Budgets" },
+  { href: "/recurring", label: "Recurring" },
+  { href: "/portfolio", label: "Portfolio" },
+  { href: "/alerts", label: "Alerts" },
+  { href: "/settings", label: "Settings" },
 ] as const;
 
 /** The section a path belongs to: /accounts/123 is under Accounts. */
@@ -40,6 +47,7 @@ export function AppShell({ onSignOut, children }: { onSignOut: () => void; child
 
   return (
     <>
+      <ThemeSync />
       <a
         href="#main"
         className={`sr-only rounded-lg bg-white px-3 py-2 text-sm font-medium text-emerald-800 focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 ${focusRing}`}
@@ -54,6 +62,7 @@ export function AppShell({ onSignOut, children }: { onSignOut: () => void; child
           >
             FinCloud
           </Link>
+          <InboxBell />
           <button
             type="button"
             className={`${secondaryButton} md:hidden`}
