@@ -7,6 +7,7 @@ tests that go through GraphQL commit for real and the tables are truncated after
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import secrets
 import uuid
@@ -207,3 +208,9 @@ async def execute(schema: Any, context: Any, query: str, **variables: Any) -> di
     assert result.errors is None, result.errors
     assert result.data is not None
     return result.data
+
+
+def today() -> dt.date:
+    """Today in UTC, as the services see it, asked at the moment of use: a date taken when the test module was
+    imported is yesterday's for a test that runs after midnight."""
+    return dt.datetime.now(dt.UTC).date()

@@ -24,11 +24,11 @@ from fincloud.constants import TOPIC_BUDGET_THRESHOLD_EXCEEDED
 from fincloud.db import create_engine, make_sessionmaker
 from subgraphs.budget.models import outbox
 from subgraphs.budget.services.ledger import NewTransaction, create_transaction
+from tests.conftest import today
 from tests.federation.conftest import Client, RunningStack, Subscription
 from tests.subgraphs.budget.budgets.support import make_category
 
-TODAY = dt.datetime.now(dt.UTC).date()
-MONTH = TODAY.strftime("%Y-%m")
+MONTH = today().strftime("%Y-%m")
 
 BUDGET_MONTH = """
 query($h: ID!, $month: String!) {
@@ -73,7 +73,7 @@ async def record(engine: AsyncEngine, household: str, account_id: str, amount: s
             household_ids=[uuid.UUID(household)],
             data=NewTransaction(
                 account_id=uuid.UUID(account_id),
-                date=TODAY,
+                date=today(),
                 amount=Decimal(amount),
                 payee="Market",
                 memo=None,
@@ -164,7 +164,7 @@ async def test_budget_vs_actual_live_and_alerted_once(
 
     await client.run(
         """mutation($input: TransactionCreateInput!) { transactionCreate(input: $input) { errors { message } } }""",
-        input={"accountId": account_id, "date": TODAY.isoformat(), "amount": "-5.00", "payee": "Kiosk"},
+        input={"accountId": account_id, "date": today().isoformat(), "amount": "-5.00", "payee": "Kiosk"},
     )
     data = await client.run(BUDGET_MONTH, h=household, month=MONTH)
     assert data["budgetMonth"] == {

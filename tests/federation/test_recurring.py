@@ -7,9 +7,8 @@ import datetime as dt
 from typing import Any
 
 from fincloud.jobs import create_job_pool
+from tests.conftest import today
 from tests.federation.conftest import Client, RunningStack
-
-TODAY = dt.datetime.now(dt.UTC).date()
 
 
 def months_back(day: dt.date, count: int) -> dt.date:
@@ -30,7 +29,7 @@ async def test_the_daily_job_posts_due_occurrences_once(stack: RunningStack, cli
         input={"name": "Joint", "type": "CHECKING", "currency": "EUR", "openingBalance": "5000.00"},
     )
     account_id = created["accountCreate"]["account"]["id"]
-    start = months_back(TODAY, 2)  # the 1st, two months ago: three occurrences are due today
+    start = months_back(today(), 2)  # the 1st, two months ago: three occurrences are due today
     data = await client.run(
         """mutation($input: RecurringCreateInput!) {
              recurringCreate(input: $input) { recurring { id rule nextDate } errors { message } } }""",
@@ -61,12 +60,12 @@ async def test_the_daily_job_posts_due_occurrences_once(stack: RunningStack, cli
 
     account = (await client.run(ACCOUNT, id=account_id))["account"]
     assert [e["node"] for e in account["transactions"]["edges"]] == [
-        {"date": months_back(TODAY, n).isoformat(), "payee": "Landlord", "amount": {"amount": "-1200.00"}}
+        {"date": months_back(today(), n).isoformat(), "payee": "Landlord", "amount": {"amount": "-1200.00"}}
         for n in (0, 1, 2)
     ]
     assert account["balance"] == {"amount": "1400.00"}
 
-    next_first = months_back(TODAY, -1)
+    next_first = months_back(today(), -1)
     upcoming = await client.run(
         """query($h: ID!) { recurringUpcoming(householdId: $h, days: 62) {
              edges { node { date amount { amount } skipped recurring { id } } } } }""",
@@ -83,7 +82,7 @@ async def test_the_daily_job_posts_due_occurrences_once(stack: RunningStack, cli
     )
     assert skipped["recurringSkipNext"] == {
         "skippedDate": next_first.isoformat(),
-        "recurring": {"nextDate": months_back(TODAY, -2).isoformat()},
+        "recurring": {"nextDate": months_back(today(), -2).isoformat()},
         "errors": [],
     }
     listed = await client.run(
@@ -91,5 +90,11 @@ async def test_the_daily_job_posts_due_occurrences_once(stack: RunningStack, cli
         h=household,
     )
     assert listed["recurringTransactions"]["edges"] == [
-        {"node": {"id": recurring["id"], "nextDate": months_back(TODAY, -2).isoformat(), "account": {"name": "Joint"}}}
+        {
+            "node": {
+                "id": recurring["id"],
+                "nextDate": months_back(today(), -2).isoformat(),
+                "account": {"name": "Joint"},
+            }
+        }
     ]

@@ -30,7 +30,7 @@ def dev_env(data_dir: Path, ports: dict[str, int], **extra: str) -> dict[str, st
 
 
 def new_ports() -> dict[str, int]:
-    return {name: free_port() for name in ("router", *SUBGRAPHS)}
+    return {name: free_port() for name in ("web", "router", *SUBGRAPHS)}
 
 
 class Dev:
@@ -97,11 +97,15 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
 @pytest.mark.timeout(300)
 def test_dev_runs_everything_embedded_stops_cleanly_and_keeps_data(data_dir: Path) -> None:
     ports = new_ports()
-    router = f"http://127.0.0.1:{ports['router']}/graphql"
+    web = f"http://127.0.0.1:{ports['web']}"
+    router = f"{web}/graphql"  # the API answers on the app's own address
     dev = Dev(dev_env(data_dir, ports))
     try:
         line = dev.wait_for("FinCloud is up", timeout=180)
-        assert router in line
+        assert f"Open {web}" in line
+        app = httpx.get(web, timeout=120)  # next dev compiles the page on its first request
+        assert app.status_code == 200
+        assert "FinCloud" in app.text
         output = "".join(dev.lines)
         for step in ("starting embedded PostgreSQL", "starting embedded Redis", "migrating", "identity ready"):
             assert step in output
@@ -130,7 +134,7 @@ def test_dev_runs_everything_embedded_stops_cleanly_and_keeps_data(data_dir: Pat
     assert processes_using(data_dir) == []
 
     # Second start on the same data folder: the user is still there.
-    dev = Dev(dev_env(data_dir, new_ports() | {"router": ports["router"]}))
+    dev = Dev(dev_env(data_dir, new_ports() | {"web": ports["web"]}))
     try:
         dev.wait_for("FinCloud is up", timeout=180)
         login = gql(

@@ -15,35 +15,34 @@ from subgraphs.budget.budgets.months import first_day, month_label
 from subgraphs.budget.budgets.thresholds import evaluate_thresholds
 from subgraphs.budget.recurring.models import RecurringAmountChange, RecurringOccurrence, RecurringSchedule
 from subgraphs.budget.recurring.service import AmountChange, materialize_due
+from tests.conftest import today
 from tests.subgraphs.budget.budgets.support import Household
 from tests.subgraphs.budget.recurring.support import make_schedule
 from workers.purge import purge_household
-
-TODAY = dt.datetime.now(dt.UTC).date()
 
 
 async def a_full_household(runtime: Runtime) -> uuid.UUID:
     async with runtime.sessionmaker() as session:
         household = await Household.create(session)
         await household.category("Groceries")
-        await household.budget("Groceries", month_label(TODAY), "10")
-        await household.record(TODAY, "-20", "Groceries")
+        await household.budget("Groceries", month_label(today()), "10")
+        await household.record(today(), "-20", "Groceries")
         async with session.begin():
             session.add(BudgetPreferences(household_id=household.id, threshold_levels=[100]))
         async with session.begin():
             assert await evaluate_thresholds(
-                session=session, household_id=household.id, from_month=first_day(TODAY), today=TODAY
+                session=session, household_id=household.id, from_month=first_day(today()), today=today()
             )
     await make_schedule(
         runtime.sessionmaker,
         household_id=household.id,
         account_id=household.account.id,
-        start=TODAY,
+        start=today(),
         preset=None,
         rule="FREQ=DAILY",
-        amount_changes=[AmountChange(TODAY, household.account.opening_balance - 1)],
+        amount_changes=[AmountChange(today(), household.account.opening_balance - 1)],
     )
-    await materialize_due(sessionmaker=runtime.sessionmaker, today=TODAY)
+    await materialize_due(sessionmaker=runtime.sessionmaker, today=today())
     return household.id
 
 

@@ -19,14 +19,13 @@ from subgraphs.budget.budgets.thresholds import evaluate_thresholds
 from subgraphs.budget.context import Context
 from subgraphs.budget.models import outbox
 from subgraphs.budget.schema import schema
-from tests.conftest import execute
+from tests.conftest import execute, today
 from tests.factories import deliver_events, make_viewer
 from tests.subgraphs.budget.budgets.support import Household
 from workers.budgets import budget_on_transaction_event
 from workers.outbox import make_relay
 
-TODAY = dt.datetime.now(dt.UTC).date()
-THIS_MONTH = first_day(TODAY)
+THIS_MONTH = first_day(today())
 
 
 async def alerts(runtime: Runtime) -> list[dict[str, Any]]:
@@ -49,7 +48,7 @@ async def groceries_household(
     return household
 
 
-async def spend(runtime: Runtime, household: Household, amount: str, on: dt.date = TODAY) -> None:
+async def spend(runtime: Runtime, household: Household, amount: str, on: dt.date = today()) -> None:
     async with runtime.sessionmaker() as session:
         household.session = session
         await household.record(on, amount, "Groceries")
@@ -111,7 +110,7 @@ async def test_workers_evaluating_at_once_announce_each_crossing_once(runtime: R
     async def evaluate() -> int:
         async with runtime.sessionmaker() as session, session.begin():
             events = await evaluate_thresholds(
-                session=session, household_id=household.id, from_month=THIS_MONTH, today=TODAY
+                session=session, household_id=household.id, from_month=THIS_MONTH, today=today()
             )
             await asyncio.sleep(0.05)  # hold the transaction open while the others try
             return len(events)

@@ -15,7 +15,7 @@ from fincloud.service import Runtime
 from subgraphs.budget.context import Context
 from subgraphs.budget.recurring.models import RecurringAmountChange, RecurringOccurrence, RecurringSchedule
 from subgraphs.budget.schema import schema
-from tests.conftest import execute
+from tests.conftest import execute, today
 from tests.factories import make_account, make_viewer
 from tests.subgraphs.budget.budgets.support import make_category
 
@@ -40,8 +40,6 @@ mutation($input: RecurringSkipNextInput!) {{ recurringSkipNext(input: $input) {{
 UNSKIP = f"""
 mutation($input: RecurringUnskipInput!) {{ recurringUnskip(input: $input) {{ date recurring {{ id nextDate }} {ERRORS} }} }}
 """
-
-TODAY = dt.datetime.now(dt.UTC).date()
 
 
 async def setup(runtime: Runtime, *roles: Role) -> tuple[Viewer, uuid.UUID, str, str]:
@@ -68,7 +66,7 @@ def first_of_next_month(day: dt.date) -> dt.date:
 
 async def test_create_with_a_preset_and_dated_amounts(runtime: Runtime) -> None:
     viewer, _, account, category = await setup(runtime)
-    start = TODAY + dt.timedelta(days=1)
+    start = today() + dt.timedelta(days=1)
     data = await run(
         runtime,
         viewer,
@@ -104,7 +102,7 @@ async def test_create_with_a_preset_and_dated_amounts(runtime: Runtime) -> None:
         "endDate": None,
         "count": None,
         "lastDate": None,
-        "nextDate": first_of_next_month(TODAY).isoformat() if start.day != 1 else start.isoformat(),
+        "nextDate": first_of_next_month(today()).isoformat() if start.day != 1 else start.isoformat(),
         "account": {"id": account, "name": "Joint"},
         "amountChanges": [{"effectiveDate": "2030-01-01", "amount": {"amount": "-1300.00"}}],
     }
@@ -255,19 +253,19 @@ async def test_delete_removes_the_schedule_for_its_household_only(runtime: Runti
 
 async def test_skip_next_and_undo_it(runtime: Runtime) -> None:
     viewer, _, account, _ = await setup(runtime)
-    recurring = await created(runtime, viewer, account, startDate=TODAY.isoformat(), preset=None, rule="FREQ=DAILY")
-    assert recurring["nextDate"] == TODAY.isoformat()
+    recurring = await created(runtime, viewer, account, startDate=today().isoformat(), preset=None, rule="FREQ=DAILY")
+    assert recurring["nextDate"] == today().isoformat()
     data = await run(runtime, viewer, SKIP, input={"id": recurring["id"]})
     assert data["recurringSkipNext"] == {
-        "skippedDate": TODAY.isoformat(),
-        "recurring": {"id": recurring["id"], "nextDate": (TODAY + dt.timedelta(days=1)).isoformat()},
+        "skippedDate": today().isoformat(),
+        "recurring": {"id": recurring["id"], "nextDate": (today() + dt.timedelta(days=1)).isoformat()},
         "errors": [],
     }
     data = await run(runtime, viewer, SKIP, input={"id": recurring["id"]})
-    assert data["recurringSkipNext"]["skippedDate"] == (TODAY + dt.timedelta(days=1)).isoformat()
-    assert data["recurringSkipNext"]["recurring"]["nextDate"] == (TODAY + dt.timedelta(days=2)).isoformat()
+    assert data["recurringSkipNext"]["skippedDate"] == (today() + dt.timedelta(days=1)).isoformat()
+    assert data["recurringSkipNext"]["recurring"]["nextDate"] == (today() + dt.timedelta(days=2)).isoformat()
 
-    not_skipped = (TODAY + dt.timedelta(days=5)).isoformat()
+    not_skipped = (today() + dt.timedelta(days=5)).isoformat()
     data = await run(runtime, viewer, UNSKIP, input={"id": recurring["id"], "date": not_skipped})
     assert data["recurringUnskip"]["errors"] == [
         {
@@ -278,8 +276,8 @@ async def test_skip_next_and_undo_it(runtime: Runtime) -> None:
     ]
     data = await run(runtime, viewer, UNSKIP, input={"id": recurring["id"]})
     assert data["recurringUnskip"] == {
-        "date": TODAY.isoformat(),
-        "recurring": {"id": recurring["id"], "nextDate": TODAY.isoformat()},
+        "date": today().isoformat(),
+        "recurring": {"id": recurring["id"], "nextDate": today().isoformat()},
         "errors": [],
     }
     mallory, _, _, _ = await setup(runtime)
@@ -288,7 +286,7 @@ async def test_skip_next_and_undo_it(runtime: Runtime) -> None:
         assert refused[name]["errors"][0]["__typename"] == "NotFoundError"
     async with runtime.sessionmaker() as session:
         rows = (await session.execute(select(RecurringOccurrence.date, RecurringOccurrence.status))).all()
-    assert rows == [(TODAY + dt.timedelta(days=1), "skipped")]
+    assert rows == [(today() + dt.timedelta(days=1), "skipped")]
 
 
 async def test_a_finished_schedule_has_nothing_to_skip(runtime: Runtime) -> None:

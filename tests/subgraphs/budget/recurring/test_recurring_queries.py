@@ -13,11 +13,9 @@ from fincloud.service import Runtime
 from subgraphs.budget.context import Context
 from subgraphs.budget.recurring.service import AmountChange, skip_next
 from subgraphs.budget.schema import schema
-from tests.conftest import execute
+from tests.conftest import execute, today
 from tests.factories import count_statements, make_account, make_viewer
 from tests.subgraphs.budget.recurring.support import make_schedule
-
-TODAY = dt.datetime.now(dt.UTC).date()
 
 UPCOMING = """
 query($h: ID!, $days: Int!, $first: Int, $after: String) {
@@ -53,10 +51,10 @@ async def test_upcoming_lists_dates_amounts_and_skips_in_order(runtime: Runtime)
         account_id=account.id,
         name="Allowance",
         amount="-10.00",
-        start=TODAY,
+        start=today(),
         preset=None,
         rule="FREQ=WEEKLY",
-        amount_changes=[AmountChange(TODAY + dt.timedelta(days=8), Decimal("-12.50"))],
+        amount_changes=[AmountChange(today() + dt.timedelta(days=8), Decimal("-12.50"))],
     )
     await make_schedule(
         runtime.sessionmaker,
@@ -64,19 +62,19 @@ async def test_upcoming_lists_dates_amounts_and_skips_in_order(runtime: Runtime)
         account_id=account.id,
         name="Power",
         amount="-90.00",
-        start=TODAY + dt.timedelta(days=3),
+        start=today() + dt.timedelta(days=3),
         preset=None,
         rule="FREQ=MONTHLY",
         mode="remind",
         amount_is_estimate=True,
     )
     async with runtime.sessionmaker() as session, session.begin():
-        await skip_next(session=session, household_ids=[household], schedule_id=weekly.id, today=TODAY)
+        await skip_next(session=session, household_ids=[household], schedule_id=weekly.id, today=today())
 
     data = await run(runtime, viewer, UPCOMING, h=str(household), days=15)
     seen = [
         (
-            (dt.date.fromisoformat(e["node"]["date"]) - TODAY).days,
+            (dt.date.fromisoformat(e["node"]["date"]) - today()).days,
             e["node"]["recurring"]["name"],
             e["node"]["amount"]["amount"],
             e["node"]["amountIsEstimate"],
@@ -111,7 +109,7 @@ async def test_another_households_lists_are_empty(runtime: Runtime) -> None:
     alice = make_viewer()
     async with runtime.sessionmaker() as session:
         account = await make_account(session, household_id=alice.household_ids[0])
-    await make_schedule(runtime.sessionmaker, household_id=alice.household_ids[0], account_id=account.id, start=TODAY)
+    await make_schedule(runtime.sessionmaker, household_id=alice.household_ids[0], account_id=account.id, start=today())
     mallory = make_viewer()
     for household in (str(alice.household_ids[0]), str(uuid.uuid4())):
         assert (await run(runtime, mallory, UPCOMING, h=household, days=40))["recurringUpcoming"]["edges"] == []
