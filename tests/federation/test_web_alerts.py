@@ -89,10 +89,13 @@ def signature_is_valid(secret: str, header: str, body: bytes) -> bool:
 
 
 async def screens(page: Page, name: str) -> None:
-    """The page at a phone's and a desktop's size."""
+    """The page at a phone's and a desktop's size; at neither does it scroll sideways (wide tables scroll in their
+    own region)."""
     SCREENS.mkdir(parents=True, exist_ok=True)
     for label, size in VIEWPORTS.items():
         await page.set_viewport_size(size)
+        widths = await page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{name} at {label} px is {widths[0]} px wide"
         await page.screenshot(path=str(SCREENS / f"{name}-{label}.png"), full_page=True)
     await page.set_viewport_size(VIEWPORTS["1280"])
 

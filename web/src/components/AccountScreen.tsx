@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback, useId, useState, type FormEvent } from "react";
+import { Fragment, useCallback, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
 import {
@@ -16,8 +16,11 @@ import {
   secondaryButton,
   tableHead,
 } from "@/components/ui";
+import { SplitEditor } from "@/components/ledger/SplitEditor";
+import { TransactionEditor } from "@/components/ledger/TransactionEditor";
+import { TransferForm } from "@/components/ledger/TransferForm";
 import { graphql } from "@/gql";
-import type { TransactionFilter } from "@/gql/graphql";
+import type { TransactionFilter, TransactionRowFieldsFragment } from "@/gql/graphql";
 import { useApp } from "@/lib/app-context";
 import { describeError } from "@/lib/client";
 import { formatAccountType, formatDate, formatMoney, isNegative } from "@/lib/format";
@@ -48,19 +51,7 @@ const AccountTransactionsQuery = graphql(`
       edges {
         cursor
         node {
-          id
-          date
-          payee
-          memo
-          status
-          amount {
-            amount
-            currency
-          }
-          category {
-            id
-            name
-          }
+          ...TransactionRowFields
         }
       }
       pageInfo {
@@ -111,6 +102,9 @@ export function AccountScreen({ accountId }: { accountId: string }) {
   const { locale } = useApp();
   const [{ data, fetching, error }] = useQuery({ query: AccountQuery, variables: { id: accountId } });
   const account = data?.account;
+  const [transferring, setTransferring] = useState(false);
+  // Bumped after a transfer: the list is asked again, as a new transaction is in no cached page.
+  const [listVersion, setListVersion] = useState(0);
 
   if (!account) {
     return (
@@ -150,8 +144,26 @@ export function AccountScreen({ accountId }: { accountId: string }) {
         <Link href={`/import?account=${encodeURIComponent(account.id)}`} className={secondaryButton}>
           Import a statement into this account
         </Link>
+        <button
+          type="button"
+          aria-expanded={transferring}
+          onClick={() => setTransferring((open) => !open)}
+          className={secondaryButton}
+        >
+          Transfer to another account
+        </button>
       </div>
-      <Transactions accountId={account.id} householdId={account.householdId} />
+      {transferring && (
+        <TransferForm
+          account={account}
+          onCancel={() => setTransferring(false)}
+          onDone={() => {
+            setTransferring(false);
+            setListVersion((v) => v + 1);
+          }}
+        />
+      )}
+      <Transactions key={listVersion} accountId={account.id} householdId={account.householdId} />
     </div>
   );
 }
@@ -261,7 +273,6 @@ function TransactionsPage({
   groups: CategoryGroups;
   onLoadMore: (cursor: string) => void;
 }) {
-  const { locale } = useApp();
   const [{ data, fetching, error }, reexecute] = useQuery({
     query: AccountTransactionsQuery,
     variables: { householdId, filter, first: TRANSACTIONS_PAGE_SIZE, after },
@@ -299,47 +310,134 @@ function TransactionsPage({
           </td>
         </tr>
       )}
-      {edges.map(({ node }) => {
-        const picker = (
-          <CategoryPicker
-            transactionId={node.id}
-            payee={node.payee ?? formatDate(node.date, locale)}
-            category={node.category ?? null}
-            groups={groups}
-          />
-        );
-        return (
-          <tr key={node.id}>
-            <td className="px-4 py-3 text-slate-600 sm:whitespace-nowrap dark:text-slate-300">
-              <time dateTime={node.date}>{formatDate(node.date, locale)}</time>
-            </td>
-            <th scope="row" className="px-4 py-3 font-medium">
-              {node.payee ?? <span className={muted}>—</span>}
-              {node.memo && <span className={`block text-xs font-normal ${muted}`}>{node.memo}</span>}
-              {/* Phones: the category under the payee, so the amount stays in view. */}
-              <div className="mt-1 font-normal sm:hidden">{picker}</div>
-            </th>
-            <td className="hidden px-4 py-2 sm:table-cell">{picker}</td>
-            <td
-              className={`whitespace-nowrap px-4 py-3 text-right font-mono tabular-nums ${
-                isNegative(node.amount) ? "text-red-700 dark:text-red-300" : ""
-              }`}
-            >
-              {formatMoney(node.amount, locale)}
-            </td>
-          </tr>
-        );
-      })}
+      {edges.map(({ node }) => (
+        <TransactionRow key={node.id} transaction={node} groups={groups} />
+      ))}
       {isLast && pageInfo.hasNextPage && pageInfo.endCursor && (
-        <tr>
-          <td colSpan={4} className="px-4 py-3 text-center">
-            <button type="button" onClick={() => onLoadMore(pageInfo.endCursor!)} className={linkButton}>
-              Load more transactions
+        <LoadMore onLoadMore={() => onLoadMore(pageInfo.endCursor!)} />
+      )}
+    </tbody>
+  );
+}
+
+/**
+ * "Load more transactions": a button for keyboards and screen readers, pressed by itself when it scrolls into view
+ * (IntersectionObserver), so the list grows as the end of it is reached.
+ */
+function LoadMore({ onLoadMore }: { onLoadMore: () => void }) {
+  const button = useRef<HTMLButtonElement>(null);
+  const loaded = useRef(false);
+  const load = useCallback(() => {
+    if (loaded.current) return;
+    loaded.current = true;
+    onLoadMore();
+  }, [onLoadMore]);
+  useEffect(() => {
+    const target = button.current;
+    if (!target || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) load();
+      },
+      { rootMargin: "200px 0px" },
+    );
+    observer.observe(target);
+    return () => observer.disconnect();
+  }, [load]);
+  return (
+    <tr>
+      <td colSpan={4} className="px-4 py-3 text-center">
+        <button ref={button} type="button" onClick={load} className={linkButton}>
+          Load more transactions
+        </button>
+      </td>
+    </tr>
+  );
+}
+
+/** One transaction: date, payee and memo, category (or its split parts, or the transfer's other account), amount. */
+function TransactionRow({
+  transaction: node,
+  groups,
+}: {
+  transaction: TransactionRowFieldsFragment;
+  groups: CategoryGroups;
+}) {
+  const { locale } = useApp();
+  const [mode, setMode] = useState<"edit" | "split" | null>(null);
+  const name = node.payee ?? formatDate(node.date, locale);
+  const counterpart = node.transfer?.counterpartAccount?.name ?? "another account";
+  const what = node.transfer ? (
+    <span className="text-sm">
+      {isNegative(node.amount) ? `Transfer to ${counterpart}` : `Transfer from ${counterpart}`}
+    </span>
+  ) : node.isSplit ? (
+    <ul aria-label={`Split parts of ${name}`} className="space-y-0.5 text-sm">
+      {node.splits.map((part) => (
+        <li key={part.id} className="flex justify-between gap-2">
+          <span>{part.category?.name ?? "Uncategorised"}</span>
+          <span className="font-mono tabular-nums">{formatMoney(part.amount, locale)}</span>
+        </li>
+      ))}
+    </ul>
+  ) : (
+    <CategoryPicker transactionId={node.id} payee={name} category={node.category ?? null} groups={groups} />
+  );
+  return (
+    <Fragment>
+      <tr>
+        <td className="px-4 py-3 text-slate-600 sm:whitespace-nowrap dark:text-slate-300">
+          <time dateTime={node.date}>{formatDate(node.date, locale)}</time>
+        </td>
+        <th scope="row" className="px-4 py-3 font-medium">
+          {node.payee ?? <span className={muted}>—</span>}
+          {node.memo && <span className={`block text-xs font-normal ${muted}`}>{node.memo}</span>}
+          {/* Phones: the category under the payee, so the amount stays in view. */}
+          <div className="mt-1 font-normal sm:hidden">{what}</div>
+          <div className="mt-1 flex gap-3 text-xs font-normal">
+            <button
+              type="button"
+              aria-expanded={mode === "edit"}
+              aria-label={`Edit ${name}`}
+              onClick={() => setMode(mode === "edit" ? null : "edit")}
+              className={linkButton}
+            >
+              Edit
             </button>
+            {!node.transfer && (
+              <button
+                type="button"
+                aria-expanded={mode === "split"}
+                aria-label={`Split ${name}`}
+                onClick={() => setMode(mode === "split" ? null : "split")}
+                className={linkButton}
+              >
+                Split
+              </button>
+            )}
+          </div>
+        </th>
+        <td className="hidden px-4 py-2 sm:table-cell">{what}</td>
+        <td
+          className={`whitespace-nowrap px-4 py-3 text-right font-mono tabular-nums ${
+            isNegative(node.amount) ? "text-red-700 dark:text-red-300" : ""
+          }`}
+        >
+          {formatMoney(node.amount, locale)}
+        </td>
+      </tr>
+      {mode && (
+        <tr className="bg-slate-50 dark:bg-slate-950/40">
+          <td colSpan={4} className="px-4 py-4">
+            {mode === "edit" ? (
+              <TransactionEditor transaction={node} onClose={() => setMode(null)} />
+            ) : (
+              <SplitEditor transaction={node} groups={groups} locale={locale} onClose={() => setMode(null)} />
+            )}
           </td>
         </tr>
       )}
-    </tbody>
+    </Fragment>
   );
 }
 

@@ -13,8 +13,12 @@ export const field = `block w-full rounded-lg border border-slate-300 bg-white p
 
 export const label = "block text-sm font-medium text-slate-700 dark:text-slate-200";
 
+/**
+ * `relative` so a table scrolling inside a card keeps its visually hidden (absolutely positioned) labels inside the
+ * card: otherwise they are placed against the page and widen it on phones.
+ */
 export const card =
-  "rounded-2xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900";
+  "relative rounded-2xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900";
 
 export const muted = "text-slate-600 dark:text-slate-400";
 

@@ -1,6 +1,8 @@
 /**
  * The colour theme: the system's (default), or light or dark as chosen in Settings. The choice is kept in this
- * browser (localStorage) and applied as `data-theme` on <html>, which the `dark` variant in globals.css reads.
+ * browser (localStorage) and applied as `data-theme` (which the `dark` variant in globals.css reads) and a `light` /
+ * `dark` class on <html>. The root layout applies it before the first paint with `THEME_SCRIPT`, so a saved choice
+ * never flashes the other theme while the app hydrates.
  */
 
 export const THEMES = ["system", "light", "dark"] as const;
@@ -21,11 +23,25 @@ export function storedTheme(): Theme {
   }
 }
 
+type Root = {
+  setAttribute(name: string, value: string): void;
+  removeAttribute(name: string): void;
+  classList?: { toggle(token: string, force: boolean): unknown };
+};
+
 /** Shows `theme` now on `root` (<html>). */
-export function applyTheme(theme: Theme, root: { setAttribute(n: string, v: string): void; removeAttribute(n: string): void }) {
+export function applyTheme(theme: Theme, root: Root) {
   if (theme === "system") root.removeAttribute("data-theme");
   else root.setAttribute("data-theme", theme);
+  for (const chosen of ["light", "dark"] as const) root.classList?.toggle(chosen, theme === chosen);
 }
+
+/**
+ * `applyTheme(storedTheme(), document.documentElement)` as a few bytes of plain script, inlined in <head> by the
+ * root layout: it runs before the body is parsed, so the first paint already has the saved theme. "system" (nothing
+ * saved, or storage refused) leaves <html> as the server sent it.
+ */
+export const THEME_SCRIPT = `try{var t=localStorage.getItem(${JSON.stringify(THEME_STORAGE_KEY)}),r=document.documentElement;if(t==="light"||t==="dark"){r.setAttribute("data-theme",t);r.classList.add(t)}}catch(e){}`;
 
 /** Keeps and shows the choice. */
 export function chooseTheme(theme: Theme): void {

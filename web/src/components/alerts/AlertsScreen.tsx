@@ -6,7 +6,7 @@ import { useMutation, useQuery } from "urql";
 
 import { AddChannel } from "@/components/alerts/AddChannel";
 import { DeliveryLog } from "@/components/alerts/DeliveryLog";
-import { card, errorText, field, label, muted, primaryButton, secondaryButton, tableHead } from "@/components/ui";
+import { card, errorText, field, focusRing, label, muted, primaryButton, secondaryButton, tableHead } from "@/components/ui";
 import { EVENT_TYPES, isClockTime, toggled, type EventTypeValue } from "@/lib/alerts";
 import { useApp } from "@/lib/app-context";
 import { describeError } from "@/lib/client";
@@ -190,7 +190,8 @@ function Preferences({ householdId, channels }: { householdId: string; channels:
           {describeError(error)}
         </p>
       )}
-      <div className="overflow-x-auto">
+      {/* More channels than a phone is wide: the table scrolls in its own region, never the page. */}
+      <div role="region" aria-labelledby="prefs-heading" tabIndex={0} className={`relative overflow-x-auto rounded ${focusRing}`}>
         <table className="w-full text-left text-sm">
           <thead className={tableHead}>
             <tr>
@@ -275,25 +276,27 @@ function PreferenceRow({
           />
         </td>
       ))}
-      <td className="py-2 whitespace-nowrap">
-        <button
-          type="button"
-          className={secondaryButton}
-          disabled={fetching || !changed}
-          onClick={() => void submit()}
-        >
-          Save<span className="sr-only"> {eventLabel}</span>
-        </button>{" "}
-        {initial && !initial.isDefault && (
-          <button type="button" className={secondaryButton} disabled={fetching} onClick={() => void submit(true)}>
-            Use default<span className="sr-only"> for {eventLabel}</span>
+      <td className="py-2">
+        <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+          <button
+            type="button"
+            className={secondaryButton}
+            disabled={fetching || !changed}
+            onClick={() => void submit()}
+          >
+            Save<span className="sr-only"> {eventLabel}</span>
           </button>
-        )}
-        {saved && (
-          <span role="status" className={`ml-2 text-xs ${muted}`}>
-            {saved}
-          </span>
-        )}
+          {initial && !initial.isDefault && (
+            <button type="button" className={secondaryButton} disabled={fetching} onClick={() => void submit(true)}>
+              Use default<span className="sr-only"> for {eventLabel}</span>
+            </button>
+          )}
+          {saved && (
+            <span role="status" className={`text-xs ${muted}`}>
+              {saved}
+            </span>
+          )}
+        </div>
       </td>
     </tr>
   );

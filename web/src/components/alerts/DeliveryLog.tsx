@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { useMutation, useQuery, useSubscription } from "urql";
 
-import { errorText, muted, secondaryButton, tableHead } from "@/components/ui";
+import { errorText, focusRing, muted, secondaryButton, tableHead } from "@/components/ui";
 import { formatDateTime, formatLatency, isReplayable } from "@/lib/alerts";
 import { useApp } from "@/lib/app-context";
 import { describeError } from "@/lib/client";
@@ -80,8 +80,15 @@ export function DeliveryLog({ channelId, channelName }: { channelId: string; cha
       {deliveries.length === 0 ? (
         <p className={`text-sm ${muted}`}>{fetching && !data ? "Loading…" : "Nothing sent to this channel yet."}</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm" aria-label={`Delivery log of ${channelName}`}>
+        // Seven columns do not fit a phone: the table scrolls in its own (focusable, named) region, never the page
+        // (`relative` keeps the sr-only header inside it).
+        <div
+          role="region"
+          aria-label={`Delivery log of ${channelName}, scrolls sideways`}
+          tabIndex={0}
+          className={`relative overflow-x-auto rounded ${focusRing}`}
+        >
+          <table className="w-full min-w-xl text-left text-sm" aria-label={`Delivery log of ${channelName}`}>
             <thead className={tableHead}>
               <tr>
                 <th className="py-2 pr-3 font-medium">When</th>

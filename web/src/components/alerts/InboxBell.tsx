@@ -37,7 +37,7 @@ export function InboxBell() {
       href="/alerts/inbox"
       aria-label={label}
       title={label}
-      className={`relative ml-auto inline-flex h-9 w-9 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 md:ml-0 dark:text-slate-200 dark:hover:bg-slate-800 ${focusRing}`}
+      className={`relative ml-auto inline-flex h-9 w-9 shrink-0 items-center justify-center rounded-lg text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800 ${focusRing}`}
     >
       <svg aria-hidden="true" viewBox="0 0 24 24" className="h-5 w-5" fill="none" stroke="currentColor" strokeWidth="2">
         <path d="M6 8a6 6 0 1 1 12 0c0 7 3 9 3 9H3s3-2 3-9" strokeLinecap="round" strokeLinejoin="round" />

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { useMutation, useQuery } from "urql";
 
-import { card, errorText, field, label, muted, primaryButton, secondaryButton, tableHead } from "@/components/ui";
+import { card, errorText, field, focusRing, label, muted, primaryButton, secondaryButton, tableHead } from "@/components/ui";
 import { formatDateTime } from "@/lib/alerts";
 import { useApp } from "@/lib/app-context";
 import { describeError } from "@/lib/client";
@@ -409,7 +409,8 @@ function ApiKeys({ householdId }: { householdId: string }) {
       {keys.length === 0 ? (
         <p className={`text-sm ${muted}`}>No API keys.</p>
       ) : (
-        <div className="overflow-x-auto">
+        // `relative`: the sr-only header stays inside the scrolling region instead of widening the page on phones.
+        <div className={`relative overflow-x-auto rounded ${focusRing}`} role="region" aria-label="API keys" tabIndex={0}>
           <table className="w-full text-left text-sm">
             <thead className={tableHead}>
               <tr>
