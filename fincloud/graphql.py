@@ -12,13 +12,14 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import strawberry
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLObjectType
 from sqlalchemy import Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.federation import Schema
 from strawberry.permission import BasePermission
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from fincloud.money import Money, MoneyError, parse_amount
 
@@ -275,6 +276,23 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError)
 
 
+class SerialRootFields(StrawberryGraphQLCoreExecutionContext):
+    """Runs a query's root fields one after another, as GraphQL runs a mutation's. They share the operation's
+    database session (``BaseContext.session``), which runs one statement at a time: two reports asked for in one
+    query (a dashboard) made the second fail while the first was still opening its connection. Nested fields are
+    unaffected; they read through DataLoaders with sessions of their own."""
+
+    def execute_root_grouped_field_set(
+        self,
+        root_type: GraphQLObjectType,
+        root_value: Any,
+        grouped_field_set: Any,
+        serially: bool,
+        position_context: Any,
+    ) -> Any:
+        return super().execute_root_grouped_field_set(root_type, root_value, grouped_field_set, True, position_context)
+
+
 class FinCloudSchema(Schema):
     """Logs only unexpected errors: a user's bad input or missing sign-in is an answer, not an incident."""
 
@@ -310,4 +328,5 @@ def create_schema(
         extensions=extensions,
         federation_version="2.9",
         config=StrawberryConfig(auto_camel_case=True, scalar_map={decimal.Decimal: DecimalScalar}),
+        execution_context_class=SerialRootFields,
     )

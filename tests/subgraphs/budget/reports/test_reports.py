@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
+from fincloud.db import async_url, make_sessionmaker
 from fincloud.service import Runtime
 from subgraphs.budget.context import Context
 from subgraphs.budget.fx.service import resolved_rates
@@ -342,3 +346,36 @@ async def test_a_report_takes_a_fixed_number_of_queries(runtime: Runtime, ledger
             **{"from": "2026-01-01", "to": "2026-12-31"},
         )
     assert len(statements) == 5, statements
+
+
+DASHBOARD = f"""
+query($h: ID!, $from: Date!, $to: Date!) {{
+  netWorth(householdId: $h, from: $from, to: $to, grain: MONTH) {{ currency points {{ date netWorth {{ {FIGURE} }} }} }}
+  cashFlow(householdId: $h, from: $from, to: $to) {{ currency net {{ {FIGURE} }} }}
+  accounts(householdId: $h) {{ edges {{ node {{ name }} }} }}
+}}
+"""
+
+
+async def test_several_reports_in_one_query_share_the_operation_s_session_one_after_another(
+    runtime: Runtime, ledger: Ledger
+) -> None:
+    # A dashboard asks for several reports at once; they share one database session, which runs one statement at
+    # a time. Without a pool, every run's session opens a new connection, as a busy subgraph's often does: a second
+    # root field that started meanwhile was refused ("This session is provisioning a new connection").
+    engine = create_async_engine(async_url(str(runtime.settings.DATABASE_URL)), poolclass=NullPool)
+    unpooled = dataclasses.replace(runtime, engine=engine, sessionmaker=make_sessionmaker(engine))
+    try:
+        for _ in range(3):
+            data = await execute(
+                schema,
+                context(unpooled, ledger),
+                DASHBOARD,
+                h=str(ledger.household_id),
+                **{"from": "2026-01-01", "to": "2026-03-31"},
+            )
+            assert data["netWorth"]["currency"] == data["cashFlow"]["currency"] == "EUR"
+            assert data["netWorth"]["points"]
+            assert data["accounts"]["edges"]
+    finally:
+        await engine.dispose()
