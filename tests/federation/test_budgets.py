@@ -28,7 +28,11 @@ from tests.conftest import today
 from tests.federation.conftest import Client, RunningStack, Subscription
 from tests.subgraphs.budget.budgets.support import make_category
 
-MONTH = today().strftime("%Y-%m")
+
+def this_month() -> str:
+    """The current month, asked when used (a test may run after midnight on the last day of a month)."""
+    return today().strftime("%Y-%m")
+
 
 BUDGET_MONTH = """
 query($h: ID!, $month: String!) {
@@ -109,7 +113,7 @@ async def test_budget_vs_actual_live_and_alerted_once(
     set_ = await client.run(
         """mutation($input: BudgetSetInput!) {
              budgetSet(input: $input) { budgetMonth { budgeted } errors { message } } }""",
-        input={"categoryId": str(groceries.id), "month": MONTH, "amount": "100.00"},
+        input={"categoryId": str(groceries.id), "month": this_month(), "amount": "100.00"},
     )
     assert set_["budgetSet"] == {"budgetMonth": {"budgeted": "100.00"}, "errors": []}
 
@@ -134,7 +138,7 @@ async def test_budget_vs_actual_live_and_alerted_once(
         while True:
             await client.run(
                 """mutation($input: BudgetSetInput!) { budgetSet(input: $input) { errors { message } } }""",
-                input={"categoryId": str(groceries.id), "month": MONTH, "amount": "100.00"},
+                input={"categoryId": str(groceries.id), "month": this_month(), "amount": "100.00"},
             )
             try:
                 probe = await subscription.next(timeout=0.5)
@@ -151,9 +155,9 @@ async def test_budget_vs_actual_live_and_alerted_once(
                 heard = event
         assert heard == {
             "householdId": household,
-            "months": [MONTH],
+            "months": [this_month()],
             "reason": "transaction",
-            "budgetMonths": [{"month": MONTH, "activity": "-60.00"}],
+            "budgetMonths": [{"month": this_month(), "activity": "-60.00"}],
         }
         with pytest.raises(TimeoutError):
             await eavesdropper.next(timeout=1.5)
@@ -166,9 +170,9 @@ async def test_budget_vs_actual_live_and_alerted_once(
         """mutation($input: TransactionCreateInput!) { transactionCreate(input: $input) { errors { message } } }""",
         input={"accountId": account_id, "date": today().isoformat(), "amount": "-5.00", "payee": "Kiosk"},
     )
-    data = await client.run(BUDGET_MONTH, h=household, month=MONTH)
+    data = await client.run(BUDGET_MONTH, h=household, month=this_month())
     assert data["budgetMonth"] == {
-        "month": MONTH,
+        "month": this_month(),
         "currency": "EUR",
         "budgeted": "100.00",
         "activity": "-60.00",
@@ -178,7 +182,7 @@ async def test_budget_vs_actual_live_and_alerted_once(
             {"name": "Groceries", "budgeted": "100.00", "activity": "-60.00", "available": "40.00", "progress": 0.6}
         ],
     }
-    assert (await mallory.run(BUDGET_MONTH, h=household, month=MONTH)) == {"budgetMonth": None}
+    assert (await mallory.run(BUDGET_MONTH, h=household, month=this_month())) == {"budgetMonth": None}
 
     async def alerts() -> list[dict[str, Any]]:
         async with stack_engine.connect() as conn:
@@ -195,7 +199,7 @@ async def test_budget_vs_actual_live_and_alerted_once(
     await record(stack_engine, household, account_id, "-10.00", groceries.id)
     await client.run(
         """mutation($input: BudgetSetInput!) { budgetSet(input: $input) { errors { message } } }""",
-        input={"categoryId": str(groceries.id), "month": MONTH, "amount": "100.00"},
+        input={"categoryId": str(groceries.id), "month": this_month(), "amount": "100.00"},
     )
     await asyncio.sleep(1.5)
     assert [a["level"] for a in await alerts()] == [50]

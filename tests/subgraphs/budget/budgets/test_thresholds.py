@@ -25,7 +25,10 @@ from tests.subgraphs.budget.budgets.support import Household
 from workers.budgets import budget_on_transaction_event
 from workers.outbox import make_relay
 
-THIS_MONTH = first_day(today())
+
+def this_month() -> dt.date:
+    """The first day of the current month, asked when used."""
+    return first_day(today())
 
 
 async def alerts(runtime: Runtime) -> list[dict[str, Any]]:
@@ -44,7 +47,7 @@ async def groceries_household(
     async with runtime.sessionmaker() as session:
         household = await Household.create(session, household_id=household_id)
         await household.category("Groceries")
-        await household.budget("Groceries", month_label(THIS_MONTH), budget)
+        await household.budget("Groceries", month_label(this_month()), budget)
     return household
 
 
@@ -67,7 +70,7 @@ async def test_crossing_80_and_100_is_announced_once_each(runtime: Runtime, pool
         "category_id": str(household.categories["Groceries"].id),
         "category_name": "Groceries",
         "group_name": "Groceries group",
-        "month": month_label(THIS_MONTH),
+        "month": month_label(this_month()),
         "level": 80,
         "currency": "EUR",
         "budgeted": "100.00",
@@ -110,7 +113,7 @@ async def test_workers_evaluating_at_once_announce_each_crossing_once(runtime: R
     async def evaluate() -> int:
         async with runtime.sessionmaker() as session, session.begin():
             events = await evaluate_thresholds(
-                session=session, household_id=household.id, from_month=THIS_MONTH, today=today()
+                session=session, household_id=household.id, from_month=this_month(), today=today()
             )
             await asyncio.sleep(0.05)  # hold the transaction open while the others try
             return len(events)
@@ -150,20 +153,20 @@ async def test_setting_a_budget_checks_its_thresholds(runtime: Runtime, pool: Ar
             schema,
             context,
             mutation,
-            input={"categoryId": category, "month": month_label(THIS_MONTH), "amount": amount},
+            input={"categoryId": category, "month": month_label(this_month()), "amount": amount},
         )
         assert [a["level"] for a in await alerts(runtime)] == expected, amount
 
 
 async def test_history_raises_no_alerts(runtime: Runtime, pool: ArqRedis) -> None:
     household = await groceries_household(runtime)
-    old_month = add_months(THIS_MONTH, -3)
+    old_month = add_months(this_month(), -3)
     await household.budget("Groceries", month_label(old_month), "10")
     await spend(runtime, household, "-500.00", on=old_month)
     await deliver_events(runtime, pool)
     assert await alerts(runtime) == []
     # Last month still counts: a statement imported a few days into the month.
-    last_month = add_months(THIS_MONTH, -1)
+    last_month = add_months(this_month(), -1)
     await household.budget("Groceries", month_label(last_month), "10")
     await spend(runtime, household, "-10.00", on=last_month)
     await deliver_events(runtime, pool)
