@@ -26,12 +26,18 @@ REDRIVE_WINDOW_SECONDS = 15 * 60
 backlog FinCloud expects."""
 
 
+async def enqueue_event_jobs(pool: ArqRedis, event: Event, *, skip: frozenset[str] = frozenset()) -> None:
+    """Enqueue the jobs that consume ``event`` (``routes.EVENT_JOBS``), once each: job id = name + event id."""
+    for job in EVENT_JOBS.get(event.topic, ()):
+        if job not in skip:
+            await pool.enqueue_job(job, event.to_json(), _job_id=f"{job}:{event.id}")
+
+
 def make_relay(ctx: dict[str, Any]) -> OutboxRelay:
     pool: ArqRedis = ctx["redis"]
 
     async def dispatch(event: Event) -> None:
-        for job in EVENT_JOBS.get(event.topic, ()):
-            await pool.enqueue_job(job, event.to_json(), _job_id=f"{job}:{event.id}")
+        await enqueue_event_jobs(pool, event)
 
     async def publish(channel: str, message: str) -> None:
         await pool.publish(channel, message)
@@ -47,9 +53,7 @@ async def redrive_if_redis_lost(ctx: dict[str, Any]) -> int:
     relay: OutboxRelay = ctx["relay"]
 
     async def enqueue(event: Event) -> None:
-        for job in EVENT_JOBS.get(event.topic, ()):
-            if job not in NOT_REDRIVEN:
-                await pool.enqueue_job(job, event.to_json(), _job_id=f"{job}:{event.id}")
+        await enqueue_event_jobs(pool, event, skip=NOT_REDRIVEN)
 
     count = await relay.redispatch(within_seconds=REDRIVE_WINDOW_SECONDS, dispatch=enqueue)
     logger.warning(

@@ -36,7 +36,6 @@ from websockets.typing import Subprotocol
 
 from fincloud.constants import ARQ_QUEUE, SUBGRAPHS
 from fincloud.db import create_engine
-from fincloud.events import Event, OutboxRelay
 from fincloud.jobs import create_job_pool
 from subgraphs.budget.models import outbox as budget_outbox
 from subgraphs.notification.models import Delivery, Member, Notification
@@ -44,7 +43,7 @@ from tests.conftest import create_database, drop_database
 from tests.faults.support import FaultStack, Hit, RedisServer, WebhookReceiver, eventually, start_fault_stack
 from tests.federation.conftest import Client
 from tests.federation.test_slice import TRANSACTION_CREATE, make_account
-from workers.routes import EVENT_JOBS
+from workers.outbox import make_relay
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -471,19 +470,11 @@ async def test_b_events_recorded_while_redis_is_down_are_relayed_when_it_is_back
 
 
 async def relay_once(db: AsyncEngine, redis_url: str) -> int:
-    """What the worker's relay does, once: publish every pending event and enqueue its jobs (as ``workers/outbox.py``
-    does); returns how many events went out."""
+    """What the worker's relay does, once: publish every pending event and enqueue its jobs; returns how many
+    events went out."""
     pool = await create_job_pool(redis_url)
     try:
-
-        async def dispatch(event: Event) -> None:
-            for job in EVENT_JOBS.get(event.topic, ()):
-                await pool.enqueue_job(job, event.to_json(), _job_id=f"{job}:{event.id}")
-
-        async def publish(channel: str, message: str) -> None:
-            await pool.publish(channel, message)
-
-        relay = OutboxRelay(engine=db, schemas=SUBGRAPHS, publish=publish, dispatch=dispatch)
+        relay = make_relay({"redis": pool, "engine": db})
         return sum([await relay.relay_schema(schema) for schema in SUBGRAPHS])
     finally:
         await pool.aclose()

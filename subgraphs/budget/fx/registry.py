@@ -29,8 +29,9 @@ def configured_source_names(settings: Settings) -> tuple[str, ...]:
 def load_sources(settings: Settings, *, found: Iterable[EntryPoint] | None = None) -> list[RateSource]:
     """The configured sources, in the configured order, each built with ``settings`` (``fincloud/plugins.py`` says
     what is left out, and why; ``manual`` names no plugin)."""
-    names = [name for name in configured_source_names(settings) if name != MANUAL_SOURCE]
-    if len(names) < len(configured_source_names(settings)):
+    configured = configured_source_names(settings)
+    names = [name for name in configured if name != MANUAL_SOURCE]
+    if len(names) < len(configured):
         logger.error("fx source %r is configured but not installed; skipped", MANUAL_SOURCE)
     return list(
         load_plugins(

@@ -246,7 +246,7 @@ async def _recipients(session: AsyncSession, event: Event) -> list[uuid.UUID]:
         )
         if not known:
             raise RecipientsUnknownError(f"user {user_id} of household {event.household_id}")
-        return []  # removed since
+        return []  # a member who set up the alert and has left the household since: nobody to tell
     members = await members_of(session=session, household_id=event.household_id)
     if members:
         return [m.user_id for m in members]
